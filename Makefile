@@ -1,0 +1,45 @@
+# Two commands on a fresh machine (python3, git, make):
+#   make build   # .venv + pinned deps, build tables, validate, DuckDB, notebook, report
+#   make test    # .venv + pinned deps, ruff, pytest
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+export PYTHONHASHSEED := 0
+export TZ := UTC
+export LC_ALL := C.UTF-8
+
+.PHONY: build test venv package validate lint lock clean
+
+build: package validate
+
+venv: $(STAMP)
+
+$(STAMP): requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet --no-deps -r requirements.lock
+	$(PY) -m pip check
+	touch $(STAMP)
+
+package: $(STAMP)
+	$(PY) scripts/build.py
+
+validate: $(STAMP)
+	$(VENV)/bin/frictionless validate datapackage.json
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check scripts tests
+
+test: $(STAMP) lint
+	$(PY) -m pytest -q
+
+# Re-pin every dependency from pyproject.toml in a scratch venv.
+lock:
+	rm -rf /tmp/lock-venv && $(PYTHON) -m venv /tmp/lock-venv
+	/tmp/lock-venv/bin/pip install --quiet ".[dev]" && /tmp/lock-venv/bin/pip uninstall -y --quiet vietnam-border-cooperation
+	{ echo "# Fully pinned dependency lock for Python 3.11 (pip freeze of a clean venv built from pyproject.toml)."; \
+	  echo "# Regenerate: make lock"; /tmp/lock-venv/bin/pip freeze; } > requirements.lock
+
+clean:
+	rm -rf $(VENV) build

@@ -1,0 +1,120 @@
+"""The shared reading of one article that every extraction rule works from.
+
+``read_article`` masks what is not prose (image lines, personal names), splits
+the body into sentences, and finds place names and dates once, so the rules in
+``extract_*.py`` only decide what the found pieces mean.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from ingest import Document
+from places import Mention, find_names, person_spans
+from vndates import DateExpr, body_year, find_dates, reference_years
+from vntext import Span, fold, sentences
+
+_IMAGE_LINE = re.compile(r"^[ \t|]*!\[.*$|\[[^\]]*\]\(https?://[^)]*\)", re.MULTILINE)
+_ALL_FAMILY_HINT = re.compile(r"(?<!\w)(hai bên|hai nước|song phương|nước bạn|phía bạn|hai phía)(?!\w)")
+
+
+@dataclass
+class Sentence:
+    start: int
+    end: int
+    names: list[Mention] = field(default_factory=list)
+    dates: list[DateExpr] = field(default_factory=list)
+    is_caption: bool = False
+
+    def countries(self) -> list[str]:
+        return [n.country_code for n in self.names]
+
+
+@dataclass
+class Article:
+    doc: Document
+    folded: str  # fold(text) with images and personal names blanked
+    sentences: list[Sentence]
+    names: list[Mention]
+    dates: list[DateExpr]
+    body_ref: DateExpr | None
+    foreign: str | None  # the neighbour country the article is mostly about
+    title_folded: str
+
+    @property
+    def text(self) -> str:
+        return self.doc.text
+
+    def sentence_at(self, pos: int) -> Sentence:
+        for s in self.sentences:
+            if s.start <= pos < s.end:
+                return s
+        raise ValueError(pos)
+
+    def mentions_both_sides(self, s: Sentence) -> bool:
+        return bool(_ALL_FAMILY_HINT.search(self.folded, s.start, s.end))
+
+
+def _blank(chars: list[str], start: int, end: int) -> None:
+    for i in range(start, end):
+        if chars[i] != "\n":
+            chars[i] = " "
+
+
+def read_article(doc: Document) -> Article:
+    text = doc.text
+    chars = list(fold(text))
+    for m in _IMAGE_LINE.finditer(text, doc.body_start, doc.body_end):
+        _blank(chars, m.start(), m.end())
+    folded = "".join(chars)
+    for a, b in person_spans(text, folded, doc.body_start, doc.body_end):
+        _blank(chars, a, b)
+    folded = "".join(chars)
+
+    names = find_names(text, folded, doc.body_start, doc.body_end)
+    dates = find_dates(text, folded, doc.body_start, doc.body_end)
+    spans: list[Span] = sentences(text, doc.body_start, doc.body_end)
+    sents = [Sentence(s.start, s.end, is_caption=_is_caption(text, s.start, s.end)) for s in spans]
+    by_start = sorted(sents, key=lambda s: s.start)
+    for item in names:
+        _attach(by_start, item.start, "names", item)
+    for d in dates:
+        _attach(by_start, d.start, "dates", d)
+
+    title_end = doc.body_start
+    title_names = find_names(text, folded, 0, title_end)
+    weights: Counter[str] = Counter()
+    for n in [*names, *title_names]:
+        if n.country_code != "VN":
+            weights[n.country_code] += 1
+    first_seen = {n.country_code: i for i, n in reversed(list(enumerate([*title_names, *names])))}
+    foreign = max(weights, key=lambda c: (weights[c], -first_seen[c])) if weights else None
+    return Article(
+        doc=doc,
+        folded=folded,
+        sentences=sents,
+        names=names,
+        dates=dates,
+        body_ref=body_year(reference_years(folded, dates)),
+        foreign=foreign,
+        title_folded=folded[:title_end],
+    )
+
+
+def _attach(sents: list[Sentence], pos: int, attr: str, item: object) -> None:
+    for s in sents:
+        if s.start <= pos < s.end:
+            getattr(s, attr).append(item)
+            return
+
+
+def _is_caption(text: str, start: int, end: int) -> bool:
+    """Image captions: a short "| ... |" line, or one crediting a photo."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line = text[line_start:line_end if line_end != -1 else len(text)].strip()
+    if re.search(r"\(?(?:Ảnh|Nguồn ảnh|Photo)\s*:", line):
+        return True
+    return line.startswith("|") and line.endswith("|") and len(line) < 200

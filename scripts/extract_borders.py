@@ -1,0 +1,186 @@
+"""Rules for border facts: country-pair border lengths, provinces said to lie on a
+border, and every gazetteer unit named in the body.
+
+Lengths: "Việt Nam và Trung Quốc có tổng chiều dài đường biên giới là
+1.449,566 km, trong đó, đường biên giới trên đất liền là 1.065,652 km, đường biên
+giới nước là 383,914km". A km figure counts only where the sentence names the
+country pair (or "hai nước") and the clause is about the border itself, not a
+road, a distance, or one province's stretch ("tỉnh có 139,6 km đường biên giới").
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from functools import cache
+
+from article import Article
+from places import places
+from vntext import NUMBER_SOURCE, fold, lexicon, parse_vi_number, phrases_regex
+
+_KM = re.compile(rf"(?<![\w.,])(?P<n>{NUMBER_SOURCE})\s*km(?![²2\w])")
+_TWO_COUNTRIES = re.compile(r"(?<!\w)(hai nước|hai quốc gia)(?!\w)")
+_LOCAL_SUBJECT = re.compile(r"(?<!\w)(tỉnh|huyện|xã|đồn|thành phố|tp|địa bàn)\s+(?!\d)")
+
+
+def _words(name: str) -> re.Pattern[str]:
+    return phrases_regex(lexicon()["border_lengths"][name])
+
+
+@cache
+def _not_length() -> re.Pattern[str]:
+    return phrases_regex(lexicon()["border_lengths"]["not_length"])
+
+
+def _segment(clause: str) -> str | None:
+    if _words("water").search(clause):
+        return "water"
+    if _words("land").search(clause):
+        return "land"
+    if _words("total").search(clause) or re.search(r"(?<!\w)là\s*$", clause):
+        return "total"
+    return None
+
+
+def extract_lengths(art: Article) -> tuple[list[dict], list[str]]:
+    rows: list[dict] = []
+    notes: list[str] = []
+    for s in art.sentences:
+        sent = art.folded[s.start:s.end]
+        if "biên giới" not in sent or "km" not in sent:
+            continue
+        foreign = [c for c in s.countries() if c != "VN"]
+        has_pair = ("VN" in s.countries() and foreign) or (_TWO_COUNTRIES.search(sent) and art.foreign)
+        local_units = [n for n in s.names if n.key not in {"VN", "CN", "LA", "KH"}]
+        prev_end = s.start
+        for m in _KM.finditer(art.folded, s.start, s.end):
+            clause_start = prev_end
+            prev_end = m.end()
+            clause = art.folded[clause_start:m.start()]
+            if "biên giới" not in clause and "biên giới" not in art.folded[s.start:m.start()]:
+                continue
+            value_text = art.text[m.start("n"):m.end("n")]
+            if not has_pair:
+                notes.append(f"km figure without a country pair: {value_text} km in {art.text[s.start:s.end][:100]!r}")
+                continue
+            near = art.folded[max(clause_start, m.start() - 60):m.start()]
+            local = _LOCAL_SUBJECT.search(near) or any(
+                clause_start <= u.start < m.start() and re.match(r"\s*(có|với|dài|quản lý)", art.folded[u.end:u.end + 12])
+                for u in local_units
+            )
+            if _not_length().search(near) and not re.search(r"\d+\s+tỉnh", near) or local:
+                notes.append(f"km figure is a distance or a local stretch, not a border length: {value_text} km")
+                continue
+            segment = _segment(clause)
+            if segment is None:
+                notes.append(f"km figure with no border segment word: {value_text} km")
+                continue
+            qualifier = ""
+            before = art.folded[clause_start:m.start()].rstrip()
+            for q in sorted(lexicon()["border_lengths"]["qualifiers"], key=len, reverse=True):
+                if re.search(rf"(?<!\w){re.escape(fold(q))}$", before):
+                    qualifier = art.text[clause_start + len(before) - len(q):clause_start + len(before)]
+                    break
+            ev_start = clause_start
+            while ev_start < m.start() and not art.text[ev_start].isalnum():
+                ev_start += 1
+            lead = re.match(r"(?:trong đó|trong số đó|bao gồm|gồm)\s*[,:]?\s*", art.folded[ev_start:m.start()])
+            if lead and lead.end() < m.start() - ev_start:
+                ev_start += lead.end()
+            country_b = foreign[0] if foreign else art.foreign
+            rows.append({
+                "country_a": "VN",
+                "country_b": country_b,
+                "segment": segment,
+                "length_km": parse_vi_number(value_text),
+                "qualifier": qualifier,
+                "char_start": ev_start,
+                "char_end": m.end(),
+            })
+    return _dedupe(rows, notes), notes
+
+
+def _dedupe(rows: list[dict], notes: list[str]) -> list[dict]:
+    """One row per (pair, segment): the first statement; a later, different figure
+    is noted. An exact total that land + water do not add up to drops land and water."""
+    kept: dict[tuple[str, str, str], dict] = {}
+    for r in rows:
+        key = (r["country_a"], r["country_b"], r["segment"])
+        if key in kept:
+            if kept[key]["length_km"] != r["length_km"]:
+                notes.append(f"second, different {r['segment']} length {r['length_km']} km kept out (first: {kept[key]['length_km']})")
+            continue
+        kept[key] = r
+    by_pair: dict[tuple[str, str], dict[str, dict]] = {}
+    for (a, b, seg), r in kept.items():
+        by_pair.setdefault((a, b), {})[seg] = r
+    for (a, b), segs in by_pair.items():
+        if {"total", "land", "water"} <= segs.keys() and not any(segs[x]["qualifier"] for x in segs):
+            total = segs["land"]["length_km"] + segs["water"]["length_km"]
+            if abs(total - segs["total"]["length_km"]) > Decimal("0.001"):
+                notes.append(f"{a}-{b}: land + water = {total} km is not the total {segs['total']['length_km']} km; land and water dropped")
+                del kept[(a, b, "land")]
+                del kept[(a, b, "water")]
+    return list(kept.values())
+
+
+@cache
+def _list_cue() -> re.Pattern[str]:
+    return phrases_regex(lexicon()["province_borders"]["list_after"])
+
+
+@cache
+def _subject_cue() -> re.Pattern[str]:
+    return phrases_regex(lexicon()["province_borders"]["subject_before"])
+
+
+def extract_province_borders(art: Article) -> tuple[list[dict], list[str]]:
+    rows: list[dict] = []
+    for s in art.sentences:
+        units = [n for n in s.names if n.key not in {"VN", "CN", "LA", "KH"}]
+        if not units:
+            continue
+        foreign_in_sentence = [n.country_code for n in s.names if n.country_code != "VN"]
+        for cue in _list_cue().finditer(art.folded, s.start, s.end):
+            scope_end = s.end
+            opened = art.folded.find("(", cue.end(), s.end)
+            close = art.folded.find(")", cue.end(), s.end)
+            semi = art.folded.find(";", cue.end(), s.end)
+            if opened != -1 and close != -1 and (semi == -1 or close < semi):
+                scope_end = close
+            elif semi != -1:
+                scope_end = semi
+            for u in units:
+                if not cue.end() <= u.start < scope_end:
+                    continue
+                if u.country_code == "VN":
+                    neighbour = foreign_in_sentence[0] if foreign_in_sentence else art.foreign
+                else:
+                    neighbour = "VN"
+                if neighbour:
+                    rows.append(_border_row(u.key, neighbour, s.start, s.end))
+        for cue in _subject_cue().finditer(art.folded, s.start, s.end):
+            after = [n for n in s.names if n.start >= cue.end() and n.start - cue.end() <= 3 and n.key in {"VN", "CN", "LA", "KH"}]
+            if not after:
+                continue
+            neighbour = after[0].country_code
+            clause_start = max(s.start, art.folded.rfind(";", s.start, cue.start()) + 1)
+            subjects = [u for u in units if clause_start <= u.start < cue.start() and cue.start() - u.end <= 80 and u.country_code != neighbour]
+            for u in subjects:
+                rows.append(_border_row(u.key, neighbour, s.start, s.end))
+    unique: dict[tuple[str, str], dict] = {}
+    for r in rows:
+        unique.setdefault((r["province_id"], r["neighbour_country"]), r)
+    return list(unique.values()), []
+
+
+def _border_row(province_id: str, neighbour: str, start: int, end: int) -> dict:
+    return {"province_id": province_id, "neighbour_country": neighbour, "char_start": start, "char_end": end}
+
+
+def extract_mentions(art: Article) -> list[dict]:
+    return [
+        {"province_id": n.key, "char_start": n.start, "char_end": n.end, "surface": n.surface}
+        for n in art.names
+        if n.key in places()
+    ]

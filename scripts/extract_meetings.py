@@ -1,0 +1,265 @@
+"""Rules for meetings: talks, online talks, visits and exchanges, with their parties.
+
+A trigger phrase ("hội đàm", "chuyến thăm"...) is an event when it has its own
+date ("Chiều 9/12, ... Hội đàm", "chuyến thăm Việt Nam từ ngày 26 đến 30-8") or
+is referred to as a specific event ("Tại buổi hội đàm", "Hội đàm do ông ...").
+Generic mentions ("duy trì cơ chế hội đàm định kỳ", "Biên bản Hội đàm năm 2024")
+are not. Mentions of the same kind are one meeting unless their dates differ.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+
+from article import Article, Sentence
+from places import Mention, places
+from vndates import DateExpr, resolve
+from vntext import fold, lexicon, phrases_regex
+
+FAMILY = {"talks": "talks", "online_talks": "talks", "visit": "visit", "exchange": "exchange", "other": "other"}
+KINDS = ("online_talks", "talks", "visit", "exchange")
+DATE_AFTER_WINDOW = 130
+SENTENCE_START_WINDOW = 25
+
+
+@dataclass
+class Trigger:
+    kind: str
+    start: int
+    end: int
+    sentence: Sentence
+    date: DateExpr | None = None
+    definite: bool = False
+
+
+@dataclass
+class MeetingDraft:
+    anchor: Trigger
+    kind: str
+    mentions: list[Trigger] = field(default_factory=list)
+
+
+@cache
+def _trigger_regex() -> tuple[re.Pattern[str], dict[str, str]]:
+    cfg = lexicon()["meetings"]
+    kind_of = {fold(p): kind for kind in KINDS for p in cfg[kind]}
+    return phrases_regex(list(kind_of)), kind_of
+
+
+@cache
+def _cue(name: str, anchor: str) -> re.Pattern[str]:
+    words = sorted((fold(w) for w in lexicon()["meetings"][name]), key=len, reverse=True)
+    alternation = "|".join(re.escape(w) for w in words)
+    if anchor == "end":
+        return re.compile(rf"(?:^|[^\w])(?:{alternation})\s*$")
+    if anchor == "start":
+        return re.compile(rf"^(?:{alternation})")
+    return re.compile(rf"(?<!\w)(?:{alternation})(?!\w)")
+
+
+def _kind_of(match_text: str) -> str:
+    _, kind_of = _trigger_regex()
+    key = re.sub(r"[\s\-]+", " ", match_text)
+    for phrase, kind in kind_of.items():
+        if re.sub(r"[\s\-]+", " ", phrase) == key:
+            return kind
+    return "talks"
+
+
+def find_triggers(art: Article) -> list[Trigger]:
+    pattern, _ = _trigger_regex()
+    found: list[Trigger] = []
+    for s in art.sentences:
+        here = [
+            Trigger(_kind_of(m.group(0)), m.start(), m.end(), s)
+            for m in pattern.finditer(art.folded, s.start, s.end)
+        ]
+        here = [t for t in here if not _cue("blocked_before", "end").search(art.folded[max(s.start, t.start - 25):t.start])]
+        _assign_dates(art, s, here)
+        for t in here:
+            before = art.folded[max(s.start, t.start - 25):t.start]
+            after = art.folded[t.end:min(s.end, t.end + 12)]
+            pointed = bool(_cue("definite_before", "end").search(before))
+            t.definite = bool(
+                t.date is not None
+                or pointed
+                or _cue("definite_after", "start").match(" " + after.lstrip(" "))
+                or t.start == s.start
+            )
+            if t.date is None and not pointed and _cue("generic_sentence", "any").search(art.folded, s.start, t.start):
+                t.definite = False
+        found.extend(t for t in here if t.definite)
+    return found
+
+
+def _assign_dates(art: Article, s: Sentence, triggers: list[Trigger]) -> None:
+    """Give each trigger the date written right after it, else the date that opens
+    the sentence ("Chiều 9/12, ..."). A date serves one trigger only."""
+    claimed: set[int] = set()
+    usable = [d for d in s.dates if not d.until_now and not d.anniversary]
+    for i, t in enumerate(triggers):
+        limit = triggers[i + 1].start if i + 1 < len(triggers) else s.end
+        after = [d for d in usable if t.end <= d.start < min(limit, t.end + DATE_AFTER_WINDOW) and id(d) not in claimed]
+        if after:
+            best = min(after, key=lambda d: ({"day": 0, "month": 1, "year": 2}[d.precision], d.start))
+            t.date = best
+            claimed.add(id(best))
+    opening = [d for d in usable if d.start - s.start <= SENTENCE_START_WINDOW and id(d) not in claimed]
+    for t in triggers:
+        if not opening:
+            break
+        if t.date is None or (t.date.precision == "year" and opening[0].precision == "day"):
+            t.date = opening.pop(0)
+            claimed.add(id(t.date))
+
+
+def _status(art: Article, t: Trigger) -> str:
+    """Planned or cancelled when a cue stands just before the trigger or between
+    the trigger and its own date ("sẽ thăm", "sẽ được tổ chức từ ngày 20")."""
+    s = t.sentence
+    lo = max(s.start, t.start - 40)
+    hi = t.date.start if t.date and t.date.start > t.end else t.end
+    window = art.folded[lo:hi]
+    if _cue("cancelled", "any").search(window):
+        return "cancelled"
+    if _cue("planned", "any").search(window):
+        return "planned"
+    return "held"
+
+
+_VENUE = re.compile(r"(?<!\w)tại\s+(?!(?:buổi|cuộc|hội|lễ|đây|đó|chỗ)(?!\w))([^,;:()]{3,80})")
+_VENUE_START = re.compile(r"^(?:[A-ZÀ-ỸĐ]|thành phố|tỉnh|trụ sở|huyện|xã|cửa khẩu|khu|đồn|nhà|hội trường|tp)")
+
+
+def _venue(art: Article, t: Trigger) -> str:
+    """The place after "tại" before the trigger or just after it (not for visits,
+    whose destination is a country)."""
+    if t.kind == "visit":
+        return ""
+    s = t.sentence
+    for m in _VENUE.finditer(art.folded, s.start, min(s.end, t.end + 60)):
+        raw = art.text[m.start(1):m.end(1)].strip()
+        if _VENUE_START.match(raw) and not _trigger_regex()[0].match(fold(raw)):
+            return re.split(r"\s+(?:với|đã|giữa|vào|nhằm|để|do)\s+", raw)[0].strip()
+    return ""
+
+
+def group_meetings(triggers: list[Trigger]) -> list[MeetingDraft]:
+    """Dated mentions with the same kind family and date are one meeting; undated
+    mentions join the first meeting of their family (or make one)."""
+    drafts: list[MeetingDraft] = []
+    for t in [t for t in triggers if t.date is not None]:
+        key = (FAMILY[t.kind], t.date.text if t.date else "")
+        same = [d for d in drafts if (FAMILY[d.kind], d.anchor.date.text if d.anchor.date else "") == key]
+        if same:
+            same[0].mentions.append(t)
+        else:
+            drafts.append(MeetingDraft(t, t.kind, [t]))
+    undated = sorted((t for t in triggers if t.date is None), key=lambda t: (t.sentence.is_caption, t.start))
+    for t in undated:
+        family = [d for d in drafts if FAMILY[d.kind] == FAMILY[t.kind]]
+        if family:
+            family[0].mentions.append(t)
+        else:
+            drafts.append(MeetingDraft(t, t.kind, [t]))
+    for d in drafts:
+        if any(m.kind == "online_talks" for m in d.mentions):
+            d.kind = "online_talks"
+    return sorted(drafts, key=lambda d: d.anchor.start)
+
+
+def _parties(art: Article, draft: MeetingDraft) -> list[dict[str, str]] | None:
+    """Parties from the meeting's sentences: provinces named there (each with the
+    nearest organisation before it), else the countries; the neighbour comes from
+    the article when the sentences say only "hai bên" or name only Vietnam."""
+    names: list[Mention] = []
+    seen_sentences: set[int] = set()
+    for m in draft.mentions:
+        if m.sentence.start in seen_sentences:
+            continue
+        seen_sentences.add(m.sentence.start)
+        names.extend(m.sentence.names)
+    units = [n for n in names if n.key not in {"VN", "CN", "LA", "KH"}]
+    unit_ids = {n.key for n in units}
+    parents = {places()[u].parent_id for u in unit_ids} & unit_ids
+    parties: list[dict[str, str]] = []
+    by_unit: dict[str, dict[str, str]] = {}
+    for n in units:
+        if n.key in parents:
+            continue
+        if n.key in by_unit:
+            if not by_unit[n.key]["organisation"]:
+                by_unit[n.key]["organisation"] = _organisation(art, n)
+            continue
+        by_unit[n.key] = {"country_code": n.country_code, "province_id": n.key, "organisation": _organisation(art, n)}
+        parties.append(by_unit[n.key])
+    countries = {n.country_code for n in names}
+    if not any(p["country_code"] == "VN" for p in parties):
+        parties.insert(0, {"country_code": "VN", "province_id": "", "organisation": ""})
+    foreign_named = sorted(c for c in countries if c != "VN")
+    if not any(p["country_code"] != "VN" for p in parties):
+        if foreign_named:
+            foreign = [c for c in ("CN", "LA", "KH") if c in foreign_named]
+        elif art.foreign and (
+            draft.kind == "visit"
+            or any(art.mentions_both_sides(m.sentence) for m in draft.mentions)
+            or _trigger_regex()[0].search(art.title_folded)
+        ):
+            foreign = [art.foreign]
+        else:
+            return None
+        parties.extend({"country_code": c, "province_id": "", "organisation": ""} for c in foreign)
+    vn = [p for p in parties if p["country_code"] == "VN"]
+    other = [p for p in parties if p["country_code"] != "VN"]
+    return vn + other
+
+
+@cache
+def _org_regex() -> re.Pattern[str]:
+    return phrases_regex(lexicon()["organisations"]["names"])
+
+
+def _organisation(art: Article, n: Mention) -> str:
+    s = art.sentence_at(n.start)
+    window_start = max(s.start, n.start - 70)
+    found = list(_org_regex().finditer(art.folded, window_start, n.start))
+    if not found:
+        return ""
+    m = found[-1]
+    between = art.folded[m.end():n.start]
+    if re.search(r"[;.]|\bvà\b", between):
+        return ""
+    return art.text[m.start():m.end()]
+
+
+def extract_meetings(art: Article) -> tuple[list[dict], list[str]]:
+    """Rows for the meetings and meeting_parties tables (ids added later), and
+    notes on mentions that looked like meetings but were not kept."""
+    notes: list[str] = []
+    rows: list[dict] = []
+    for draft in group_meetings(find_triggers(art)):
+        parties = _parties(art, draft)
+        anchor = draft.anchor
+        s = anchor.sentence
+        if parties is None:
+            notes.append(f"meeting-like mention without a neighbour party: {art.text[s.start:s.end][:120]!r}")
+            continue
+        resolved = resolve(anchor.date, s.dates, art.body_ref)
+        rows.append({
+            "trigger_start": anchor.start,
+            "kind": draft.kind,
+            "status": _status(art, anchor),
+            "date_start": resolved.start,
+            "date_end": resolved.end,
+            "date_precision": resolved.precision,
+            "date_basis": resolved.basis,
+            "date_text": anchor.date.text if anchor.date else "",
+            "year_evidence": resolved.year_evidence if resolved.basis == "inferred" else "",
+            "venue": _venue(art, anchor),
+            "char_start": s.start,
+            "char_end": s.end,
+            "parties": parties,
+        })
+    return rows, notes

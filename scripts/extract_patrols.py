@@ -1,0 +1,132 @@
+"""Rules for patrols: "9 lần/945 cán bộ, chiến sĩ mỗi bên", "1 đợt tuần tra song
+phương cấp tỉnh với 24 cán bộ, chiến sĩ và 49 đợt tuần tra cấp Đồn - Đại đội với
+tổng cộng 1.080 cán bộ, chiến sĩ", "ba lần tuần tra song phương".
+
+Each count ("N đợt/lần") near "tuần tra" starts a patrol fact that runs to the
+next count; personnel is the first "N cán bộ..." in that stretch, per side when
+"mỗi bên" stands by it, total when "tổng cộng" does.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from article import Article, Sentence
+from vndates import resolve
+from vntext import NUMBER_SOURCE, count_words_pattern, fold, lexicon, parse_count, phrases_regex
+
+NEAR_TRIGGER = 90
+
+
+@cache
+def _count_regex() -> re.Pattern[str]:
+    units = "|".join(re.escape(fold(u)) for u in lexicon()["numbers"]["count_units"] if u != "lượt")
+    return re.compile(
+        rf"(?<![\w.,/])(?P<n>{NUMBER_SOURCE}|{count_words_pattern()})\s+(?P<u>{units})(?!\w)(?!\s+thứ)"
+    )
+
+
+@cache
+def _personnel_regex() -> re.Pattern[str]:
+    units = sorted((fold(u) for u in lexicon()["patrols"]["personnel_units"]), key=len, reverse=True)
+    alternation = "|".join(re.escape(u) for u in units)
+    return re.compile(rf"(?<![\w.,])(?P<n>{NUMBER_SOURCE})\s*(?:{alternation})(?!\w)")
+
+
+def _cue(name: str) -> re.Pattern[str]:
+    return phrases_regex(lexicon()["patrols"][name])
+
+
+def _level(folded: str) -> str:
+    if _cue("post_company").search(folded):
+        return "post_company"
+    if _cue("provincial").search(folded):
+        return "provincial"
+    return "unspecified"
+
+
+def _scope(art: Article, start: int, end: int, seg_end: int) -> str:
+    around = art.folded[max(0, start - 25):min(seg_end, end + 25)]
+    if _cue("per_side").search(around):
+        return "per_side"
+    if _cue("total").search(art.folded[max(0, start - 25):start]):
+        return "total"
+    return "unknown"
+
+
+def _period(art: Article, s: Sentence):
+    periods = [d for d in s.dates if d.until_now or d.precision in {"month", "year"} and not d.anniversary]
+    if periods:
+        return periods[0]
+    review = [d for d in art.dates if d.until_now]
+    return review[0] if len(review) == 1 else None
+
+
+def extract_patrols(art: Article, main_meeting: dict | None) -> tuple[list[dict], list[str]]:
+    trigger = fold(lexicon()["patrols"]["trigger"])
+    rows: list[dict] = []
+    notes: list[str] = []
+    for s in art.sentences:
+        text = art.folded[s.start:s.end]
+        if trigger not in text:
+            continue
+        trig_pos = [s.start + m.start() for m in re.finditer(re.escape(trigger), text)]
+        counts = [
+            m for m in _count_regex().finditer(art.folded, s.start, s.end)
+            if any(abs(m.start() - p) <= NEAR_TRIGGER for p in trig_pos)
+            and parse_count(m.group("n")) is not None
+        ]
+        people = list(_personnel_regex().finditer(art.folded, s.start, s.end))
+        segments: list[tuple[int, int, re.Match[str] | None]] = []
+        for i, c in enumerate(counts):
+            seg_end = counts[i + 1].start() if i + 1 < len(counts) else s.end
+            segments.append((c.start(), seg_end, c))
+        if not counts:
+            near = [p for p in people if any(abs(p.start() - t) <= NEAR_TRIGGER for t in trig_pos)]
+            if near:
+                segments.append((s.start, s.end, None))
+            elif people:
+                notes.append(f"patrol sentence with personnel far from 'tuần tra': {art.text[s.start:s.end][:120]!r}")
+        foreign = [c for c in s.countries() if c != "VN"]
+        country_b = foreign[0] if foreign else art.foreign
+        if country_b is None:
+            notes.append(f"patrol figures with no neighbour country: {art.text[s.start:s.end][:120]!r}")
+            continue
+        for seg_start, seg_end, count in segments:
+            person = next((p for p in people if seg_start <= p.start() < seg_end), None)
+            if count is None and person is None:
+                continue
+            seg_text = art.folded[seg_start:seg_end]
+            level = _level(seg_text)
+            if level == "unspecified" and len(segments) == 1:
+                level = _level(text)
+            period = _period(art, s)
+            resolved = resolve(period, s.dates, art.body_ref)
+            period_end = resolved.end
+            if period is not None and period.until_now:
+                period_end = main_meeting["date_end"] if main_meeting else None
+            if len(segments) == 1:
+                ev_start, ev_end = s.start, s.end
+            else:
+                ev_start = seg_start
+                ev_end = person.end() if person else count.end()  # type: ignore[union-attr]
+                tail = re.match(r"[^,;.]*?(?:mỗi bên|mỗi phía|tham gia)", art.folded[ev_end:seg_end])
+                if tail:
+                    ev_end += tail.end()
+            rows.append({
+                "anchor": count.start() if count else person.start(),  # type: ignore[union-attr]
+                "meeting_id_of": main_meeting,
+                "country_a": "VN",
+                "country_b": country_b,
+                "level": level,
+                "patrol_count": parse_count(count.group("n")) if count else None,
+                "personnel": parse_count(person.group("n")) if person else None,
+                "personnel_scope": _scope(art, person.start(), person.end(), seg_end) if person else "unknown",
+                "period_start": resolved.start,
+                "period_end": period_end,
+                "period_text": period.text if period else "",
+                "char_start": ev_start,
+                "char_end": ev_end,
+            })
+    return rows, notes

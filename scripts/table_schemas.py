@@ -1,0 +1,118 @@
+"""The Frictionless Table Schemas in ``schemas/`` are the one source of column
+names and types. This module reads them and derives what other tools need:
+CSV cell formatting, pandera schemas, and DuckDB column types.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schemas"
+
+# Resource order: referenced tables before the tables that reference them.
+TABLES = (
+    "documents",
+    "provinces",
+    "meetings",
+    "meeting_parties",
+    "patrols",
+    "border_lengths",
+    "province_borders",
+    "province_mentions",
+)
+
+DUCKDB_TYPES = {"string": "VARCHAR", "integer": "BIGINT", "number": "DOUBLE", "date": "DATE", "boolean": "BOOLEAN"}
+
+
+@cache
+def load_schema(table: str) -> dict[str, Any]:
+    with open(SCHEMA_DIR / f"{table}.schema.json", encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+def field_names(table: str) -> list[str]:
+    return [f["name"] for f in load_schema(table)["fields"]]
+
+
+def fields(table: str) -> list[dict[str, Any]]:
+    return load_schema(table)["fields"]
+
+
+def format_cell(value: Any) -> str:
+    """One CSV cell: empty for unknown, ISO dates, plain decimals."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        text = format(value.normalize(), "f")
+        return text
+    if isinstance(value, float):
+        return repr(value)
+    return str(value)
+
+
+def duckdb_columns(table: str) -> dict[str, str]:
+    """``{column: DuckDB type}`` in schema order, for ``read_csv(columns=...)``."""
+    return {f["name"]: DUCKDB_TYPES[f["type"]] for f in fields(table)}
+
+
+def pandera_schema(table: str):  # -> pandera.pandas.DataFrameSchema
+    """A pandera schema from the Table Schema: types, required, unique, enum,
+    pattern, minimum, minLength, and the primary key as a unique row check."""
+    import pandera.pandas as pa
+
+    columns = {}
+    for f in fields(table):
+        c = f.get("constraints", {})
+        checks = []
+        if "enum" in c:
+            checks.append(pa.Check.isin(c["enum"]))
+        if "pattern" in c:
+            checks.append(pa.Check.str_matches(rf"(?:{c['pattern']})\Z"))
+        if "minimum" in c:
+            checks.append(pa.Check.ge(c["minimum"]))
+        if "minLength" in c:
+            checks.append(pa.Check.str_length(min_value=c["minLength"]))
+        dtype = {"string": str, "integer": "Int64", "number": float, "date": "datetime64[ns]", "boolean": "boolean"}[f["type"]]
+        columns[f["name"]] = pa.Column(
+            dtype,
+            checks=checks,
+            nullable=not c.get("required", False),
+            unique=bool(c.get("unique", False)),
+            coerce=False,
+        )
+    pk = load_schema(table).get("primaryKey", [])
+    return pa.DataFrameSchema(columns, strict=True, ordered=True, unique=pk if len(pk) > 1 else None, name=table)
+
+
+def typed_frame(table: str, rows_or_path):  # -> pandas.DataFrame
+    """Read a table (CSV path or list of string-cell dicts) into pandas with the
+    schema's types; empty cells become missing values."""
+    import pandas as pd
+
+    if isinstance(rows_or_path, (str, Path)):
+        frame = pd.read_csv(rows_or_path, dtype=str, keep_default_na=False, na_values=[""])
+    else:
+        frame = pd.DataFrame(rows_or_path, columns=field_names(table), dtype=object).replace({"": None})
+    for f in fields(table):
+        name = f["name"]
+        if name not in frame.columns:
+            continue
+        col = frame[name]
+        if f["type"] == "integer":
+            frame[name] = pd.to_numeric(col, errors="coerce").astype("Int64")
+        elif f["type"] == "number":
+            frame[name] = pd.to_numeric(col, errors="coerce").astype(float)
+        elif f["type"] == "date":
+            frame[name] = pd.to_datetime(col, format="%Y-%m-%d", errors="coerce").astype("datetime64[ns]")
+        else:
+            frame[name] = col.astype(object).where(col.notna(), None)
+    return frame

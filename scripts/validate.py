@@ -1,0 +1,228 @@
+"""Stage 5, validate: every check the package promises, each failure naming the
+table, the row (CSV line number, header = line 1) and the field.
+
+- ``check_tables``: vectorised pandera checks derived from the Table Schemas
+  (types, required, enums, patterns, minimums, unique and primary keys), the
+  schemas' foreign keys, and the cross-table rules: evidence equals the article
+  text at its offsets, land + water = total, every meeting has a Vietnamese and a
+  foreign party, start dates not after end dates.
+- ``check_package``: Frictionless on a written ``datapackage.json`` (types,
+  constraints, keys, sha256 hashes and byte counts).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from assemble import Tables
+from ingest import read_seed_text
+from table_schemas import TABLES, fields, load_schema, pandera_schema, typed_frame
+
+TOLERANCE_KM = 0.001
+
+
+@dataclass(frozen=True)
+class Issue:
+    table: str
+    row: int | None  # CSV line number; None for whole-table issues
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"table {self.table}"
+        if self.row is not None:
+            where += f", row {self.row}"
+        if self.field:
+            where += f", field {self.field}"
+        return f"{where}: {self.message}"
+
+
+class ValidationFailed(Exception):
+    def __init__(self, issues: list[Issue]):
+        self.issues = issues
+        shown = "\n  ".join(str(i) for i in issues[:50])
+        more = f"\n  ... and {len(issues) - 50} more" if len(issues) > 50 else ""
+        super().__init__(f"{len(issues)} validation error(s):\n  {shown}{more}")
+
+
+def _line(index: int) -> int:
+    return int(index) + 2
+
+
+def _cast_issues(table: str, raw: pd.DataFrame, typed: pd.DataFrame) -> list[Issue]:
+    issues = []
+    for f in fields(table):
+        if f["type"] == "string" or f["name"] not in raw.columns:
+            continue
+        bad = raw[f["name"]].notna() & typed[f["name"]].isna()
+        for i in raw.index[bad]:
+            issues.append(Issue(table, _line(i), f["name"], f"{raw.at[i, f['name']]!r} is not a valid {f['type']}"))
+    return issues
+
+
+def _pandera_issues(table: str, frame: pd.DataFrame) -> list[Issue]:
+    import pandera.errors as pe
+
+    try:
+        pandera_schema(table).validate(frame, lazy=True)
+    except pe.SchemaErrors as exc:
+        issues = []
+        for case in exc.failure_cases.itertuples(index=False):
+            column = case.column if isinstance(case.column, str) else ""
+            index = case.index if isinstance(case.index, (int,)) or (hasattr(case.index, "__int__") and not pd.isna(case.index)) else None
+            row = _line(index) if index is not None else None
+            check = str(case.check)
+            if check.startswith("column_in_dataframe") or check.startswith("column_in_schema"):
+                issues.append(Issue(table, None, str(case.failure_case), f"column missing or unexpected ({check})"))
+            elif check == "not_nullable":
+                issues.append(Issue(table, row, column, "required value is empty"))
+            elif check.startswith("field_uniqueness") or check.startswith("multiple_fields_uniqueness"):
+                key = column or ",".join(load_schema(table).get("primaryKey", []))
+                issues.append(Issue(table, row, key, f"duplicate key {case.failure_case!r}"))
+            else:
+                issues.append(Issue(table, row, column, f"{case.failure_case!r} fails {check}"))
+        return issues
+    return []
+
+
+def _foreign_key_issues(frames: dict[str, pd.DataFrame]) -> list[Issue]:
+    issues = []
+    for table in TABLES:
+        for fk in load_schema(table).get("foreignKeys", []):
+            target = fk["reference"]["resource"] or table
+            src_cols, dst_cols = fk["fields"], fk["reference"]["fields"]
+            src, dst = frames[table], frames[target]
+            keys = set(map(tuple, dst[dst_cols].astype(str).itertuples(index=False, name=None)))
+            present = src[src_cols].notna().all(axis=1)
+            for i in src.index[present]:
+                value = tuple(str(src.at[i, c]) for c in src_cols)
+                if value not in keys:
+                    issues.append(Issue(table, _line(i), ",".join(src_cols), f"{'/'.join(value)!r} not found in {target}.{','.join(dst_cols)}"))
+    return issues
+
+
+def _evidence_issues(frames: dict[str, pd.DataFrame], texts: dict[str, str]) -> list[Issue]:
+    issues = []
+    docs = frames["documents"].set_index("document_id")
+    for table, column in (("meetings", "evidence"), ("patrols", "evidence"), ("border_lengths", "evidence"),
+                          ("province_borders", "evidence"), ("province_mentions", "surface")):
+        frame = frames[table]
+        for row in frame.itertuples():
+            text = texts.get(row.document_id)
+            if text is None:
+                continue  # dangling document: reported as a foreign key issue
+            start, end = int(row.char_start), int(row.char_end)
+            quoted = getattr(row, column)
+            if text[start:end] != quoted:
+                issues.append(Issue(table, _line(row.Index), column, f"{column} does not equal the text of {row.document_id} at [{start}, {end}): {text[start:end][:60]!r}"))
+            elif row.document_id in docs.index:
+                body_start, body_end = docs.at[row.document_id, "body_start"], docs.at[row.document_id, "body_end"]
+                if not (body_start <= start and end <= body_end):
+                    issues.append(Issue(table, _line(row.Index), "char_start", f"offsets [{start}, {end}) fall outside the article body [{body_start}, {body_end})"))
+    return issues
+
+
+def _sum_issues(frame: pd.DataFrame) -> list[Issue]:
+    issues = []
+    for (doc, a, b), group in frame.groupby(["document_id", "country_a", "country_b"], sort=True):
+        segs = dict(zip(group["segment"], zip(group["length_km"], group.index, group["qualifier"].fillna(""))))
+        if {"total", "land", "water"} <= segs.keys() and not any(q for _, _, q in segs.values()):
+            total, land, water = segs["total"][0], segs["land"][0], segs["water"][0]
+            if abs(land + water - total) > TOLERANCE_KM:
+                issues.append(Issue("border_lengths", _line(segs["total"][1]), "length_km",
+                                    f"{doc} {a}-{b}: land {land} + water {water} = {land + water:.3f} km, not the total {total} km"))
+    return issues
+
+
+def _party_issues(meetings: pd.DataFrame, parties: pd.DataFrame) -> list[Issue]:
+    issues = []
+    sides = parties.groupby("meeting_id")["country_code"].agg(lambda s: set(s))
+    for row in meetings.itertuples():
+        countries = sides.get(row.meeting_id, set())
+        if "VN" not in countries:
+            issues.append(Issue("meetings", _line(row.Index), "meeting_id", f"meeting {row.meeting_id} has no Vietnamese party"))
+        if not countries - {"VN"}:
+            issues.append(Issue("meetings", _line(row.Index), "meeting_id", f"meeting {row.meeting_id} has no foreign party"))
+    return issues
+
+
+def _order_issues(frames: dict[str, pd.DataFrame]) -> list[Issue]:
+    issues = []
+    for table, start, end in (("meetings", "date_start", "date_end"), ("patrols", "period_start", "period_end")):
+        f = frames[table]
+        bad = f[start].notna() & f[end].notna() & (f[start] > f[end])
+        issues += [Issue(table, _line(i), start, f"{start} is after {end}") for i in f.index[bad]]
+    for table in ("meetings", "patrols", "border_lengths", "province_borders", "province_mentions"):
+        f = frames[table]
+        bad = f["char_start"].notna() & f["char_end"].notna() & (f["char_start"] >= f["char_end"])
+        issues += [Issue(table, _line(i), "char_end", "char_end must be greater than char_start") for i in f.index[bad]]
+    m = frames["meetings"]
+    unknown = m["date_start"].isna() & m["date_end"].isna()
+    issues += [Issue("meetings", _line(i), "date_basis", "date_basis given but both dates are empty") for i in m.index[unknown & m["date_basis"].notna()]]
+    issues += [Issue("meetings", _line(i), "date_basis", "dates given without a date_basis") for i in m.index[~unknown & m["date_basis"].isna()]]
+    return issues
+
+
+def check_tables(tables: Tables | dict[str, Path], texts: dict[str, str]) -> list[Issue]:
+    """All row and cross-table checks on in-memory tables (or CSV paths)."""
+    issues: list[Issue] = []
+    frames: dict[str, pd.DataFrame] = {}
+    for table in TABLES:
+        source = tables[table]
+        raw = typed_frame_raw(table, source)
+        typed = typed_frame(table, source)
+        issues += _cast_issues(table, raw, typed)
+        issues += _pandera_issues(table, typed)
+        frames[table] = typed
+    if any(i.row is None for i in issues):
+        return issues  # missing columns: the cross-table rules cannot run
+    issues += _foreign_key_issues(frames)
+    issues += _evidence_issues(frames, texts)
+    issues += _sum_issues(frames["border_lengths"])
+    issues += _party_issues(frames["meetings"], frames["meeting_parties"])
+    issues += _order_issues(frames)
+    return issues
+
+
+def typed_frame_raw(table: str, source) -> pd.DataFrame:
+    if isinstance(source, (str, Path)):
+        return pd.read_csv(source, dtype=str, keep_default_na=False, na_values=[""])
+    from table_schemas import field_names
+
+    return pd.DataFrame(source, columns=field_names(table), dtype=object).replace({"": None})
+
+
+def texts_of_package(root: Path, documents_csv: Path) -> tuple[dict[str, str], list[Issue]]:
+    """Article texts for a built package, read from the seed paths its documents
+    table records, with a check of each file's sha256."""
+    docs = pd.read_csv(documents_csv, dtype=str, keep_default_na=False)
+    texts, issues = {}, []
+    for i, row in docs.iterrows():
+        path = (root / row["path"]) if not Path(row["path"]).is_absolute() else Path(row["path"])
+        if not path.exists():
+            issues.append(Issue("documents", _line(i), "path", f"seed file {row['path']} not found"))
+            continue
+        if hashlib.sha256(path.read_bytes()).hexdigest() != row["sha256"]:
+            issues.append(Issue("documents", _line(i), "sha256", f"{row['path']} has changed since the build (sha256 differs)"))
+        texts[row["document_id"]] = read_seed_text(path)
+    return texts, issues
+
+
+def check_package(descriptor: Path) -> list[Issue]:
+    """Frictionless validation of a written package (hashes, types, keys)."""
+    from frictionless import Package
+
+    report = Package(str(descriptor)).validate()
+    issues = []
+    for task in report.tasks:
+        for err in task.errors:
+            row = getattr(err, "row_number", None)
+            field = getattr(err, "field_name", "") or ""
+            issues.append(Issue(task.name or task.place, row, field, f"{err.type}: {err.note}"))
+    for err in report.errors:
+        issues.append(Issue("datapackage.json", None, "", f"{err.type}: {err.note}"))
+    return issues
