@@ -20,6 +20,7 @@ from vntext import NUMBER_SOURCE, fold, lexicon, parse_vi_number, phrases_regex
 
 _KM = re.compile(rf"(?<![\w.,])(?P<n>{NUMBER_SOURCE})\s*km(?![²2\w])")
 _TWO_COUNTRIES = re.compile(r"(?<!\w)(hai nước|hai quốc gia)(?!\w)")
+_LOCAL_VERB = re.compile(r"\s*(?:\((?:cũ|mới)\)\s*)?(?:mới\s+|hiện\s+)?(?:là\s+(?:một\s+)?tỉnh\s+)?(?:có|với|dài|quản lý|phụ trách)(?!\w)")
 _LOCAL_SUBJECT = re.compile(r"(?<!\w)(tỉnh|huyện|xã|đồn|thành phố|tp|địa bàn)\s+(?!\d)")
 
 
@@ -65,7 +66,7 @@ def extract_lengths(art: Article) -> tuple[list[dict], list[str]]:
                 continue
             near = art.folded[max(clause_start, m.start() - 60):m.start()]
             local = _LOCAL_SUBJECT.search(near) or any(
-                clause_start <= u.start < m.start() and re.match(r"\s*(có|với|dài|quản lý)", art.folded[u.end:u.end + 12])
+                u.start < m.start() and _LOCAL_VERB.match(art.folded, u.end, u.end + 30)
                 for u in local_units
             )
             if _not_length().search(near) and not re.search(r"\d+\s+tỉnh", near) or local:
@@ -130,44 +131,83 @@ def _list_cue() -> re.Pattern[str]:
 
 
 @cache
-def _subject_cue() -> re.Pattern[str]:
-    return phrases_regex(lexicon()["province_borders"]["subject_before"])
+def _foreign_list_cue() -> re.Pattern[str]:
+    return phrases_regex(lexicon()["province_borders"]["foreign_list_after"])
+
+
+@cache
+def _subject_regex() -> re.Pattern[str]:
+    """After a unit: "(cũ) (mới) có ... biên giới ... với (cả) <country>"."""
+    verbs = sorted((re.escape(fold(v)) for v in lexicon()["province_borders"]["subject_verbs"]), key=len, reverse=True)
+    return re.compile(
+        rf"^\s*(?:\((?:cũ|mới)\)\s*)?(?:mới\s+|hiện\s+|cũ\s+)?(?:là\s+(?:một\s+)?tỉnh\s+)?(?:{'|'.join(verbs)})(?!\w)"
+        rf"(?P<mid>[^.;]{{0,120}}?)(?:với|giáp)\s+(?:cả\s+)?$"
+    )
+
+
+def _scope_end(art: Article, start: int, end: int) -> int:
+    """A list runs to the closing bracket it opened, else to ";" or the sentence end."""
+    opened = art.folded.find("(", start, end)
+    close = art.folded.find(")", start, end)
+    semi = art.folded.find(";", start, end)
+    if opened != -1 and close != -1 and (semi == -1 or close < semi):
+        return close
+    return semi if semi != -1 else end
+
+
+def _subject_units(units: list, i: int, art: Article) -> list:
+    """The unit at ``i`` and the units chained to it by ", " or " và " before it."""
+    chain = [units[i]]
+    j = i
+    while j > 0:
+        gap = art.folded[units[j - 1].end:units[j].start]
+        if gap not in {", ", " và ", ",", " hoặc "}:
+            break
+        chain.append(units[j - 1])
+        j -= 1
+    return chain
 
 
 def extract_province_borders(art: Article) -> tuple[list[dict], list[str]]:
+    """Units a sentence says lie on a border: lists after "tiếp giáp giữa", "các
+    tỉnh biên giới (...)", "đoạn biên giới này trước đây thuộc"; subjects of
+    "<unit> có ... km đường biên giới với <country>"; foreign units after
+    "tiếp giáp" in a sentence about the border."""
     rows: list[dict] = []
     for s in art.sentences:
         units = [n for n in s.names if n.key not in {"VN", "CN", "LA", "KH"}]
-        if not units:
+        if not units or "biên giới" not in art.folded[s.start:s.end]:
             continue
         foreign_in_sentence = [n.country_code for n in s.names if n.country_code != "VN"]
         for cue in _list_cue().finditer(art.folded, s.start, s.end):
-            scope_end = s.end
-            opened = art.folded.find("(", cue.end(), s.end)
-            close = art.folded.find(")", cue.end(), s.end)
-            semi = art.folded.find(";", cue.end(), s.end)
-            if opened != -1 and close != -1 and (semi == -1 or close < semi):
-                scope_end = close
-            elif semi != -1:
-                scope_end = semi
+            scope_end = _scope_end(art, cue.end(), s.end)
             for u in units:
-                if not cue.end() <= u.start < scope_end:
+                if cue.end() <= u.start < scope_end:
+                    neighbour = "VN" if u.country_code != "VN" else (foreign_in_sentence[0] if foreign_in_sentence else art.foreign)
+                    if neighbour:
+                        rows.append(_border_row(u.key, neighbour, s.start, s.end))
+        for cue in _foreign_list_cue().finditer(art.folded, s.start, s.end):
+            scope_end = _scope_end(art, cue.end(), s.end)
+            for u in units:
+                if cue.end() <= u.start < scope_end and u.country_code != "VN" and u.start - cue.end() <= 60:
+                    rows.append(_border_row(u.key, "VN", s.start, s.end))
+        countries = [n for n in s.names if n.key in {"VN", "CN", "LA", "KH"}]
+        for i, u in enumerate(units):
+            following = [c for c in countries if c.start > u.end]
+            for c in following[:1]:
+                m = _subject_regex().match(art.folded[u.end:c.start])
+                if not m or "biên giới" not in m.group("mid") + art.folded[c.start:c.start]:
                     continue
-                if u.country_code == "VN":
-                    neighbour = foreign_in_sentence[0] if foreign_in_sentence else art.foreign
-                else:
-                    neighbour = "VN"
-                if neighbour:
-                    rows.append(_border_row(u.key, neighbour, s.start, s.end))
-        for cue in _subject_cue().finditer(art.folded, s.start, s.end):
-            after = [n for n in s.names if n.start >= cue.end() and n.start - cue.end() <= 3 and n.key in {"VN", "CN", "LA", "KH"}]
-            if not after:
-                continue
-            neighbour = after[0].country_code
-            clause_start = max(s.start, art.folded.rfind(";", s.start, cue.start()) + 1)
-            subjects = [u for u in units if clause_start <= u.start < cue.start() and cue.start() - u.end <= 80 and u.country_code != neighbour]
-            for u in subjects:
-                rows.append(_border_row(u.key, neighbour, s.start, s.end))
+                targets = [c.country_code]
+                rest = art.folded[c.end:min(s.end, c.end + 20)]
+                more = re.match(r"\s+(?:và|,)\s+", rest)
+                if more:
+                    nxt = [k for k in countries if k.start == c.end + more.end()]
+                    targets += [k.country_code for k in nxt]
+                for subject in _subject_units(units, i, art):
+                    for code in targets:
+                        if code != subject.country_code:
+                            rows.append(_border_row(subject.key, code, s.start, s.end))
     unique: dict[tuple[str, str], dict] = {}
     for r in rows:
         unique.setdefault((r["province_id"], r["neighbour_country"]), r)

@@ -24,6 +24,10 @@ DATE_AFTER_WINDOW = 130
 SENTENCE_START_WINDOW = 25
 
 
+_PARENS = re.compile(r"\([^()]*\)")
+_CLAUSE_BREAK = re.compile(r"[,;:]")
+
+
 @dataclass
 class Trigger:
     kind: str
@@ -101,7 +105,11 @@ def _assign_dates(art: Article, s: Sentence, triggers: list[Trigger]) -> None:
     usable = [d for d in s.dates if not d.until_now and not d.anniversary]
     for i, t in enumerate(triggers):
         limit = triggers[i + 1].start if i + 1 < len(triggers) else s.end
-        after = [d for d in usable if t.end <= d.start < min(limit, t.end + DATE_AFTER_WINDOW) and id(d) not in claimed]
+        after = [
+            d for d in usable
+            if t.end <= d.start < min(limit, t.end + DATE_AFTER_WINDOW) and id(d) not in claimed
+            and (d.precision == "day" or not _CLAUSE_BREAK.search(_PARENS.sub("", art.folded[t.end:d.start])))
+        ]
         if after:
             best = min(after, key=lambda d: ({"day": 0, "month": 1, "year": 2}[d.precision], d.start))
             t.date = best
@@ -122,7 +130,7 @@ def _status(art: Article, t: Trigger) -> str:
     lo = max(s.start, t.start - 40)
     hi = t.date.start if t.date and t.date.start > t.end else t.end
     window = art.folded[lo:hi]
-    if _cue("cancelled", "any").search(window):
+    if _cue("cancelled", "any").search(art.folded, lo, s.end):
         return "cancelled"
     if _cue("planned", "any").search(window):
         return "planned"
@@ -146,17 +154,27 @@ def _venue(art: Article, t: Trigger) -> str:
     return ""
 
 
-def group_meetings(triggers: list[Trigger]) -> list[MeetingDraft]:
-    """Dated mentions with the same kind family and date are one meeting; undated
-    mentions join the first meeting of their family (or make one)."""
+_RANK = {"day": 0, "month": 1, "year": 2}
+
+
+def group_meetings(art: Article, triggers: list[Trigger]) -> list[MeetingDraft]:
+    """Mentions of one kind family are one meeting when their dates are the same
+    or one contains the other ("Hội đàm thường niên năm 2024" and "Sáng 12/3");
+    undated mentions join the first meeting of their family (or make one)."""
     drafts: list[MeetingDraft] = []
-    for t in [t for t in triggers if t.date is not None]:
-        key = (FAMILY[t.kind], t.date.text if t.date else "")
-        same = [d for d in drafts if (FAMILY[d.kind], d.anchor.date.text if d.anchor.date else "") == key]
+    bounds: dict[int, tuple] = {}
+    for t in triggers:
+        if t.date is not None:
+            r = resolve(t.date, t.sentence.dates, art.body_ref)
+            bounds[id(t)] = (r.start, r.end, t.date.text)
+    dated = sorted((t for t in triggers if t.date is not None), key=lambda t: (_RANK[t.date.precision], t.start))  # type: ignore[union-attr]
+    for t in dated:
+        same = [d for d in drafts if FAMILY[d.kind] == FAMILY[t.kind] and _compatible(bounds[id(d.anchor)], bounds[id(t)])]
         if same:
             same[0].mentions.append(t)
         else:
             drafts.append(MeetingDraft(t, t.kind, [t]))
+    drafts.sort(key=lambda d: d.anchor.start)
     undated = sorted((t for t in triggers if t.date is None), key=lambda t: (t.sentence.is_caption, t.start))
     for t in undated:
         family = [d for d in drafts if FAMILY[d.kind] == FAMILY[t.kind]]
@@ -168,6 +186,15 @@ def group_meetings(triggers: list[Trigger]) -> list[MeetingDraft]:
         if any(m.kind == "online_talks" for m in d.mentions):
             d.kind = "online_talks"
     return sorted(drafts, key=lambda d: d.anchor.start)
+
+
+def _compatible(a: tuple, b: tuple) -> bool:
+    """Same date text, or (when both are resolved) one range inside the other."""
+    if a[2] == b[2]:
+        return True
+    if None in (a[0], a[1], b[0], b[1]):
+        return False
+    return (a[0] <= b[0] and b[1] <= a[1]) or (b[0] <= a[0] and a[1] <= b[1])
 
 
 def _parties(art: Article, draft: MeetingDraft) -> list[dict[str, str]] | None:
@@ -239,7 +266,7 @@ def extract_meetings(art: Article) -> tuple[list[dict], list[str]]:
     notes on mentions that looked like meetings but were not kept."""
     notes: list[str] = []
     rows: list[dict] = []
-    for draft in group_meetings(find_triggers(art)):
+    for draft in group_meetings(art, find_triggers(art)):
         parties = _parties(art, draft)
         anchor = draft.anchor
         s = anchor.sentence

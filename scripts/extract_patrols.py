@@ -38,12 +38,11 @@ def _cue(name: str) -> re.Pattern[str]:
     return phrases_regex(lexicon()["patrols"][name])
 
 
-def _level(folded: str) -> str:
-    if _cue("post_company").search(folded):
-        return "post_company"
-    if _cue("provincial").search(folded):
-        return "provincial"
-    return "unspecified"
+def _level(folded: str, anchor: int) -> str:
+    """The level cue nearest to ``anchor`` (the count's offset within ``folded``)."""
+    found = [(abs(m.start() - anchor), "post_company") for m in _cue("post_company").finditer(folded)]
+    found += [(abs(m.start() - anchor), "provincial") for m in _cue("provincial").finditer(folded)]
+    return min(found)[1] if found else "unspecified"
 
 
 def _scope(art: Article, start: int, end: int, seg_end: int) -> str:
@@ -81,7 +80,8 @@ def extract_patrols(art: Article, main_meeting: dict | None) -> tuple[list[dict]
         segments: list[tuple[int, int, re.Match[str] | None]] = []
         for i, c in enumerate(counts):
             seg_end = counts[i + 1].start() if i + 1 < len(counts) else s.end
-            segments.append((c.start(), seg_end, c))
+            semi = art.folded.find(";", c.end(), seg_end)
+            segments.append((c.start(), semi if semi != -1 else seg_end, c))
         if not counts:
             near = [p for p in people if any(abs(p.start() - t) <= NEAR_TRIGGER for t in trig_pos)]
             if near:
@@ -97,10 +97,10 @@ def extract_patrols(art: Article, main_meeting: dict | None) -> tuple[list[dict]
             person = next((p for p in people if seg_start <= p.start() < seg_end), None)
             if count is None and person is None:
                 continue
-            seg_text = art.folded[seg_start:seg_end]
-            level = _level(seg_text)
+            level = _level(art.folded[seg_start:seg_end], 0)
             if level == "unspecified" and len(segments) == 1:
-                level = _level(text)
+                clause_start = max(s.start, art.folded.rfind(";", s.start, seg_start) + 1)
+                level = _level(art.folded[clause_start:seg_end], seg_start - clause_start)
             period = _period(art, s)
             resolved = resolve(period, s.dates, art.body_ref)
             period_end = resolved.end

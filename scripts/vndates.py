@@ -75,7 +75,7 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
         ("dmy", re.compile(rf"(?<![\d/]){_D}/{_M}/{_Y}(?!\d)")),
         ("dm", re.compile(rf"{cue}{_D}{_SEP}{_M}(?:{_SEP}{_Y})?(?![\d/]|[.,]\d)")),
         ("half", re.compile(rf"(?<!\w)(6|sáu) tháng (đầu|cuối) năm\s+{_Y}")),
-        ("quarter", re.compile(rf"(?<!\w)quý\s+(iv|iii|ii|i|[1-4])(?:\s*/\s*|\s+năm\s+|\s+){_Y}")),
+        ("quarter", re.compile(rf"(?<!\w)q(?:uý|úy)\s+(iv|iii|ii|i|[1-4])(?:\s*/\s*|\s+năm\s+|\s+){_Y}")),
         ("month_year", re.compile(rf"(?<!\w)tháng\s+{_M}(?:\s*/\s*|\s+năm\s+){_Y}")),
         ("month", re.compile(rf"(?<!\w)tháng\s+{_M}(?!\s*/?\s*\d)(?!\s+năm\s+\d)")),
         ("year", re.compile(rf"(?<!\w)năm\s+{_Y}(?!\d)")),
