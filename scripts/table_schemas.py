@@ -65,8 +65,8 @@ def duckdb_columns(table: str) -> dict[str, str]:
 
 
 def pandera_schema(table: str):  # -> pandera.pandas.DataFrameSchema
-    """A pandera schema from the Table Schema: types, required, unique, enum,
-    pattern, minimum, minLength, and the primary key as a unique row check."""
+    """A pandera schema from the Table Schema: types, required, enum, pattern,
+    minimum, minLength."""
     import pandera.pandas as pa
 
     columns = {}
@@ -81,16 +81,16 @@ def pandera_schema(table: str):  # -> pandera.pandas.DataFrameSchema
             checks.append(pa.Check.ge(c["minimum"]))
         if "minLength" in c:
             checks.append(pa.Check.str_length(min_value=c["minLength"]))
-        dtype = {"string": str, "integer": "Int64", "number": float, "date": "datetime64[ns]", "boolean": "boolean"}[f["type"]]
+        dtype = {"string": "string", "integer": "Int64", "number": float, "date": "datetime64[ns]", "boolean": "boolean"}[f["type"]]
         columns[f["name"]] = pa.Column(
             dtype,
             checks=checks,
             nullable=not c.get("required", False),
-            unique=bool(c.get("unique", False)),
             coerce=False,
         )
-    pk = load_schema(table).get("primaryKey", [])
-    return pa.DataFrameSchema(columns, strict=True, ordered=True, unique=pk if len(pk) > 1 else None, name=table)
+    # uniqueness and primary keys are checked in validate.py, which reports each
+    # repeat after the first (pandera would flag every copy)
+    return pa.DataFrameSchema(columns, strict=True, ordered=True, name=table)
 
 
 def typed_frame(table: str, rows_or_path):  # -> pandas.DataFrame
@@ -114,5 +114,5 @@ def typed_frame(table: str, rows_or_path):  # -> pandas.DataFrame
         elif f["type"] == "date":
             frame[name] = pd.to_datetime(col, format="%Y-%m-%d", errors="coerce").astype("datetime64[ns]")
         else:
-            frame[name] = col.astype(object).where(col.notna(), None)
+            frame[name] = col.astype("string")
     return frame

@@ -80,13 +80,26 @@ def _pandera_issues(table: str, frame: pd.DataFrame) -> list[Issue]:
                 issues.append(Issue(table, None, str(case.failure_case), f"column missing or unexpected ({check})"))
             elif check == "not_nullable":
                 issues.append(Issue(table, row, column, "required value is empty"))
-            elif check.startswith("field_uniqueness") or check.startswith("multiple_fields_uniqueness"):
-                key = column or ",".join(load_schema(table).get("primaryKey", []))
-                issues.append(Issue(table, row, key, f"duplicate key {case.failure_case!r}"))
             else:
                 issues.append(Issue(table, row, column, f"{case.failure_case!r} fails {check}"))
         return issues
     return []
+
+
+def _key_issues(table: str, frame: pd.DataFrame) -> list[Issue]:
+    """Primary key and unique columns: every repeat after the first occurrence."""
+    schema = load_schema(table)
+    keys = [schema.get("primaryKey", [])] + [[f["name"]] for f in fields(table) if f.get("constraints", {}).get("unique")]
+    issues, seen = [], set()
+    for key in keys:
+        if not key or tuple(key) in seen:
+            continue
+        seen.add(tuple(key))
+        repeats = frame.duplicated(subset=key, keep="first")
+        for i in frame.index[repeats]:
+            value = "/".join(str(frame.at[i, k]) for k in key)
+            issues.append(Issue(table, _line(i), ",".join(key), f"duplicate key {value!r}"))
+    return issues
 
 
 def _foreign_key_issues(frames: dict[str, pd.DataFrame]) -> list[Issue]:
@@ -117,6 +130,8 @@ def _evidence_issues(frames: dict[str, pd.DataFrame], texts: dict[str, str]) -> 
                 continue  # dangling document: reported as a foreign key issue
             start, end = int(row.char_start), int(row.char_end)
             quoted = getattr(row, column)
+            if not isinstance(quoted, str):
+                continue  # empty: reported as a required value
             if text[start:end] != quoted:
                 issues.append(Issue(table, _line(row.Index), column, f"{column} does not equal the text of {row.document_id} at [{start}, {end}): {text[start:end][:60]!r}"))
             elif row.document_id in docs.index:
@@ -177,6 +192,7 @@ def check_tables(tables: Tables | dict[str, Path], texts: dict[str, str]) -> lis
         typed = typed_frame(table, source)
         issues += _cast_issues(table, raw, typed)
         issues += _pandera_issues(table, typed)
+        issues += _key_issues(table, typed)
         frames[table] = typed
     if any(i.row is None for i in issues):
         return issues  # missing columns: the cross-table rules cannot run

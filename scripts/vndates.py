@@ -202,7 +202,7 @@ def reference_years(folded: str, dates: list[DateExpr]) -> list[DateExpr]:
         if not d.has_year:
             continue
         before = folded[max(0, d.start - 25):d.start]
-        if _future().search(before):
+        if _future().search(before) or (d.text[:3].lower() == "năm" and _future().search(before + "năm ")):
             continue
         out.append(d)
     return out
