@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-
 from assemble import Tables
 from ingest import read_seed_text
 from table_schemas import TABLES, fields, load_schema, pandera_schema, typed_frame
@@ -144,7 +143,7 @@ def _evidence_issues(frames: dict[str, pd.DataFrame], texts: dict[str, str]) -> 
 def _sum_issues(frame: pd.DataFrame) -> list[Issue]:
     issues = []
     for (doc, a, b), group in frame.groupby(["document_id", "country_a", "country_b"], sort=True):
-        segs = dict(zip(group["segment"], zip(group["length_km"], group.index, group["qualifier"].fillna(""))))
+        segs = dict(zip(group["segment"], zip(group["length_km"], group.index, group["qualifier"].fillna(""), strict=True), strict=True))
         if {"total", "land", "water"} <= segs.keys() and not any(q for _, _, q in segs.values()):
             total, land, water = segs["total"][0], segs["land"][0], segs["water"][0]
             if abs(land + water - total) > TOLERANCE_KM:

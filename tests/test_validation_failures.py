@@ -120,7 +120,8 @@ def test_failed_build_leaves_package_untouched(root: Path, tmp_path: Path) -> No
     ],
 )
 def test_curation_errors_name_the_row(tmp_path: Path, line: str, message: str) -> None:
-    from curate import CurationError, load_curation, apply_curation
+    from curate import CurationError, apply_curation, load_curation
+
     from build import run_pipeline  # noqa: F401
 
     path = tmp_path / "curation.csv"
