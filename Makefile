@@ -9,9 +9,15 @@ export PYTHONHASHSEED := 0
 export TZ := UTC
 export LC_ALL := C.UTF-8
 
-.PHONY: build test venv package validate lint lock clean
+.PHONY: build test venv package validate query notebook lint lock clean
 
-build: package validate
+build: package validate query notebook
+
+query: $(STAMP)
+	$(PY) scripts/duckdb_views.py
+
+notebook: $(STAMP)
+	$(PY) scripts/notebook.py
 
 venv: $(STAMP)
 

@@ -8,6 +8,7 @@ WITH neighbours AS (
 SELECT
     coalesce(n.neighbour, 'unknown') AS neighbour,
     m.meeting_id,
+    m.document_id,
     m.kind,
     m.status,
     m.date_start,
