@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
+
 from assemble import Tables
 from ingest import read_seed_text
 from table_schemas import TABLES, fields, load_schema, pandera_schema, typed_frame

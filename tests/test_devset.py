@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
+
 from extract import extract_document
 from ingest import ingest
 

@@ -12,9 +12,10 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import nbformat
-import notebook
 import pytest
 from nbformat import NotebookNode
+
+import notebook
 
 CHROMIUM_TIMEOUT_S = 60
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"

@@ -13,8 +13,9 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
-import duckdb_views
 import pytest
+
+import duckdb_views
 import summaries
 from table_schemas import TABLES, duckdb_columns
 

@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+
 from ingest import body_bounds, decode_seed
 from places import find_names
 from vndates import body_year, find_dates, reference_years, resolve

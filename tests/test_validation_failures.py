@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from validate import check_package, check_tables
 
 
@@ -122,7 +123,6 @@ def test_failed_build_leaves_package_untouched(root: Path, tmp_path: Path) -> No
 def test_curation_errors_name_the_row(tmp_path: Path, line: str, message: str) -> None:
     from curate import CurationError, apply_curation, load_curation
 
-    from build import run_pipeline  # noqa: F401
 
     path = tmp_path / "curation.csv"
     path.write_text("action,document_id,table,match,field,value,note\n" + line + "\n", encoding="utf-8")
