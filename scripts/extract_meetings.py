@@ -19,7 +19,7 @@ from vndates import DateExpr, resolve
 from vntext import fold, lexicon, phrases_regex
 
 FAMILY = {"talks": "talks", "online_talks": "talks", "visit": "visit", "exchange": "exchange", "other": "other"}
-KINDS = ("online_talks", "talks", "visit", "exchange")
+KINDS = ("online_talks", "talks", "visit", "exchange", "other")
 DATE_AFTER_WINDOW = 130
 SENTENCE_START_WINDOW = 25
 
@@ -177,7 +177,9 @@ def group_meetings(art: Article, triggers: list[Trigger]) -> list[MeetingDraft]:
     drafts.sort(key=lambda d: d.anchor.start)
     undated = sorted((t for t in triggers if t.date is None), key=lambda t: (t.sentence.is_caption, t.start))
     for t in undated:
-        family = [d for d in drafts if FAMILY[d.kind] == FAMILY[t.kind]]
+        # an undated "buổi làm việc" / "hội nghị" is usually a session of the
+        # article's main event: it joins any meeting already found
+        family = [d for d in drafts if FAMILY[d.kind] == FAMILY[t.kind] or FAMILY[t.kind] == "other"]
         if family:
             family[0].mentions.append(t)
         else:
@@ -229,7 +231,7 @@ def _parties(art: Article, draft: MeetingDraft) -> list[dict[str, str]] | None:
     if not any(p["country_code"] != "VN" for p in parties):
         if foreign_named:
             foreign = [c for c in ("CN", "LA", "KH") if c in foreign_named]
-        elif art.foreign and (
+        elif art.foreign and draft.kind != "other" and (
             draft.kind == "visit"
             or any(art.mentions_both_sides(m.sentence) for m in draft.mentions)
             or _trigger_regex()[0].search(art.title_folded)
@@ -274,6 +276,10 @@ def extract_meetings(art: Article) -> tuple[list[dict], list[str]]:
             notes.append(f"meeting-like mention without a neighbour party: {art.text[s.start:s.end][:120]!r}")
             continue
         resolved = resolve(anchor.date, s.dates, art.body_ref)
+        if anchor.date is not None and resolved.precision == "unknown":
+            notes.append(f"{draft.kind} dated {anchor.date.text!r} but no year in the body: dates left unknown (curate if known)")
+        elif anchor.date is None:
+            notes.append(f"{draft.kind} without a date in the text: {art.text[s.start:s.end][:80]!r}")
         rows.append({
             "trigger_start": anchor.start,
             "kind": draft.kind,
