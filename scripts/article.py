@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from ingest import Document
 from places import Mention, find_names, person_spans
 from vndates import DateExpr, body_year, find_dates, reference_years
-from vntext import Span, fold, sentences
+from vntext import Span, fold, lexicon, phrases_regex, sentences
 
 _IMAGE_LINE = re.compile(r"^[ \t|]*!\[.*$|\[[^\]]*\]\(https?://[^)]*\)", re.MULTILINE)
 _ALL_FAMILY_HINT = re.compile(r"(?<!\w)(hai bên|hai nước|song phương|nước bạn|phía bạn|hai phía)(?!\w)")
@@ -97,7 +97,7 @@ def read_article(doc: Document) -> Article:
         sentences=sents,
         names=names,
         dates=dates,
-        body_ref=body_year(reference_years(folded, dates)),
+        body_ref=body_year([d for d in reference_years(folded, dates) if not _planned_before(folded, by_start, d)]),
         foreign=foreign,
         title_folded=folded[:title_end],
     )
@@ -118,3 +118,12 @@ def _is_caption(text: str, start: int, end: int) -> bool:
     if re.search(r"\(?(?:Ảnh|Nguồn ảnh|Photo)\s*:", line):
         return True
     return line.startswith("|") and line.endswith("|") and len(line) < 200
+
+
+def _planned_before(folded: str, sents: list[Sentence], d: DateExpr) -> bool:
+    """A date in a sentence that announces plans ("sẽ tổ chức ... vào tháng 3/2026")
+    is not the article's time and lends no year."""
+    for s in sents:
+        if s.start <= d.start < s.end:
+            return bool(phrases_regex(lexicon()["meetings"]["planned"]).search(folded, s.start, d.start))
+    return False

@@ -150,7 +150,7 @@ def _venue(art: Article, t: Trigger) -> str:
     for m in _VENUE.finditer(art.folded, s.start, min(s.end, t.end + 60)):
         raw = art.text[m.start(1):m.end(1)].strip()
         if _VENUE_START.match(raw) and not _trigger_regex()[0].match(fold(raw)):
-            return re.split(r"\s+(?:với|đã|giữa|vào|nhằm|để|do)\s+", raw)[0].strip()
+            return re.split(r"\s+(?:với|đã|giữa|vào|nhằm|để|do)\s+", raw)[0].strip().rstrip(".!?…")
     return ""
 
 
@@ -169,7 +169,11 @@ def group_meetings(art: Article, triggers: list[Trigger]) -> list[MeetingDraft]:
             bounds[id(t)] = (r.start, r.end, t.date.text)
     dated = sorted((t for t in triggers if t.date is not None), key=lambda t: (_RANK[t.date.precision], t.start))  # type: ignore[union-attr]
     for t in dated:
-        same = [d for d in drafts if FAMILY[d.kind] == FAMILY[t.kind] and _compatible(bounds[id(d.anchor)], bounds[id(t)])]
+        same = [
+            d for d in drafts
+            if FAMILY[d.kind] == FAMILY[t.kind] and _status(art, d.anchor) == _status(art, t)
+            and _compatible(bounds[id(d.anchor)], bounds[id(t)])
+        ]
         if same:
             same[0].mentions.append(t)
         else:

@@ -95,6 +95,9 @@ def extract_patrols(art: Article, main_meeting: dict | None) -> tuple[list[dict]
             continue
         for seg_start, seg_end, count in segments:
             person = next((p for p in people if seg_start <= p.start() < seg_end), None)
+            if person is not None and _cue("per_patrol").search(art.folded[max(seg_start, person.start() - 25):person.start()]):
+                notes.append(f"personnel per patrol, not recorded: {art.text[person.start():person.end()]!r}")
+                person = None
             if count is None and person is None:
                 continue
             level = _level(art.folded[seg_start:seg_end], 0)
