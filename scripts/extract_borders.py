@@ -137,11 +137,11 @@ def _foreign_list_cue() -> re.Pattern[str]:
 
 @cache
 def _subject_regex() -> re.Pattern[str]:
-    """After a unit: "(cũ) (mới) có ... biên giới ... với (cả) <country>"."""
+    """After a unit: "(cũ) (mới) có (chung) ... đường biên giới" or "giáp (với)"."""
     verbs = sorted((re.escape(fold(v)) for v in lexicon()["province_borders"]["subject_verbs"]), key=len, reverse=True)
     return re.compile(
-        rf"^\s*(?:\((?:cũ|mới)\)\s*)?(?:mới\s+|hiện\s+|cũ\s+)?(?:là\s+(?:một\s+)?tỉnh\s+)?(?:{'|'.join(verbs)})(?!\w)"
-        rf"(?P<mid>[^.;]{{0,120}}?)(?:với|giáp)\s+(?:cả\s+)?$"
+        rf"\s*(?:\((?:cũ|mới)\)\s*)?(?:mới\s+|hiện\s+|cũ\s+|hiện nay\s+)?(?:là\s+(?:một\s+)?(?:tỉnh|địa phương)\s+)?"
+        rf"(?:(?:{'|'.join(verbs)})(?!\w)[^.;]{{0,60}}?(?:đường|tuyến)\s+biên\s+giới|(?:tiếp\s+)?giáp(?:\s+ranh)?(?:\s+với)?\s+(?=\w))"
     )
 
 
@@ -191,23 +191,18 @@ def extract_province_borders(art: Article) -> tuple[list[dict], list[str]]:
             for u in units:
                 if cue.end() <= u.start < scope_end and u.country_code != "VN" and u.start - cue.end() <= 60:
                     rows.append(_border_row(u.key, "VN", s.start, s.end))
-        countries = [n for n in s.names if n.key in {"VN", "CN", "LA", "KH"}]
         for i, u in enumerate(units):
-            following = [c for c in countries if c.start > u.end]
-            for c in following[:1]:
-                m = _subject_regex().match(art.folded[u.end:c.start])
-                if not m or "biên giới" not in m.group("mid") + art.folded[c.start:c.start]:
+            m = _subject_regex().match(art.folded, u.end, s.end)
+            if not m:
+                continue
+            clause_end = min(_scope_end(art, m.end(), s.end), m.end() + 100)
+            targets = [n.country_code for n in s.names if m.end() <= n.start < clause_end and n.country_code != u.country_code]
+            for code in dict.fromkeys(targets):
+                if u.country_code != "VN" and code != "VN":
                     continue
-                targets = [c.country_code]
-                rest = art.folded[c.end:min(s.end, c.end + 20)]
-                more = re.match(r"\s+(?:và|,)\s+", rest)
-                if more:
-                    nxt = [k for k in countries if k.start == c.end + more.end()]
-                    targets += [k.country_code for k in nxt]
                 for subject in _subject_units(units, i, art):
-                    for code in targets:
-                        if code != subject.country_code:
-                            rows.append(_border_row(subject.key, code, s.start, s.end))
+                    if subject.country_code != code:
+                        rows.append(_border_row(subject.key, code, s.start, s.end))
     unique: dict[tuple[str, str], dict] = {}
     for r in rows:
         unique.setdefault((r["province_id"], r["neighbour_country"]), r)

@@ -244,6 +244,9 @@ def _parties(art: Article, draft: MeetingDraft) -> list[dict[str, str]] | None:
         else:
             return None
         parties.extend({"country_code": c, "province_id": "", "organisation": ""} for c in foreign)
+    for p in parties:
+        if not p["province_id"] and not p["organisation"]:
+            p["organisation"] = _national_organisation(art, draft, p["country_code"])
     vn = [p for p in parties if p["country_code"] == "VN"]
     other = [p for p in parties if p["country_code"] != "VN"]
     return vn + other
@@ -255,16 +258,47 @@ def _org_regex() -> re.Pattern[str]:
 
 
 def _organisation(art: Article, n: Mention) -> str:
+    """The organisation named just before a province ("Sở Ngoại vụ tỉnh Lai Châu",
+    "Ban Ngoại vụ Chính quyền nhân dân châu Hồng Hà", "BĐBP 3 tỉnh gồm Huế, Đà Nẵng
+    và Quảng Ngãi"): the nearest known body within the sentence, joined with a body
+    right before it, and not across a unit of another country."""
     s = art.sentence_at(n.start)
-    window_start = max(s.start, n.start - 70)
+    window_start = max(s.start, n.start - 90)
     found = list(_org_regex().finditer(art.folded, window_start, n.start))
     if not found:
         return ""
-    m = found[-1]
-    between = art.folded[m.end():n.start]
-    if re.search(r"[;.]|\bvà\b", between):
+    last = found[-1]
+    start = last.start()
+    for prev in reversed(found[:-1]):
+        if art.folded[prev.end():start].strip() == "":
+            start = prev.start()
+        else:
+            break
+    between = art.folded[last.end():n.start]
+    if re.search(r"[;.]", between):
         return ""
-    return art.text[m.start():m.end()]
+    crossed = [u for u in s.names if last.end() <= u.start < n.start and u.country_code != n.country_code]
+    if crossed:
+        return ""
+    return art.text[start:last.end()]
+
+
+@cache
+def _national_org_regex() -> re.Pattern[str]:
+    return phrases_regex(lexicon()["organisations"]["national"])
+
+
+def _national_organisation(art: Article, draft: MeetingDraft, country: str) -> str:
+    """A national body for a party without a province: one followed by the party's
+    country name ("Bộ Quốc phòng Trung Quốc"), or for Vietnam one followed by no
+    country name ("Bộ trưởng Bộ Ngoại giao Bùi Thanh Sơn")."""
+    s = draft.anchor.sentence
+    countries = [c for c in s.names if c.key in {"VN", "CN", "LA", "KH"}]
+    for m in _national_org_regex().finditer(art.folded, s.start, s.end):
+        after = [c for c in countries if 0 <= c.start - m.end() <= 3]
+        if (after and after[0].country_code == country) or (not after and country == "VN"):
+            return art.text[m.start():m.end()]
+    return ""
 
 
 def extract_meetings(art: Article) -> tuple[list[dict], list[str]]:

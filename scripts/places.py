@@ -142,12 +142,13 @@ _CAP_WORD = re.compile(r"[A-ZÀ-ỸĐ][\w]*(?:[ ][A-ZÀ-ỸĐ][\w]*)*")
 
 
 def person_spans(text: str, folded: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Spans of personal names: runs of capitalised words right after a title
-    ("ông Kiều Hải Nam", "Bí thư Lưu Ninh")."""
+    """Spans of personal names: runs of two or more capitalised words right after
+    a title ("ông Kiều Hải Nam", "Bí thư Lưu Ninh"); a single capitalised word is
+    more often the start of a body ("Trưởng Ban Ngoại vụ")."""
     spans = []
     for m in _title_regex().finditer(folded, start, end):
         name = _CAP_WORD.match(text, m.end(), end)
-        if name and not _title_regex().match(folded, name.start()):
+        if name and " " in name.group(0) and not _title_regex().match(folded, name.start()):
             name_start = _skip_place_prefix(folded, name.start(), name.end())
             if name_start >= name.end():
                 continue

@@ -15,9 +15,13 @@ RULES = Path(__file__).resolve().parent / "rules"
 
 
 @pytest.fixture(scope="module")
-def facts():
-    (doc,) = ingest(RULES).documents
-    return extract_document(doc)
+def all_facts() -> dict:
+    return {d.document_id: extract_document(d) for d in ingest(RULES).documents}
+
+
+@pytest.fixture(scope="module")
+def facts(all_facts):
+    return all_facts["quang_tri_probe"]
 
 
 def test_meetings(facts) -> None:
@@ -49,3 +53,11 @@ def test_province_borders(facts) -> None:
 
 def test_boilerplate_is_ignored(facts) -> None:
     assert "vn-quang-binh" not in {m["province_id"] for m in facts.province_mentions}
+
+
+def test_province_border_phrasings(all_facts) -> None:
+    got = {(b["province_id"], b["neighbour_country"]) for b in all_facts["tay_ninh_probe"].province_borders}
+    assert got == {
+        ("vn-tay-ninh", "KH"), ("kh-svay-rieng", "VN"), ("kh-prey-veng", "VN"), ("kh-tbong-khmum", "VN"),
+        ("vn-kon-tum", "LA"), ("vn-kon-tum", "KH"),
+    }  # "hợp tác ... trên tuyến biên giới" does not say Quảng Trị lies on it
