@@ -17,6 +17,10 @@ from vndates import DateExpr, body_year, find_dates, reference_years
 from vntext import Span, fold, lexicon, phrases_regex, sentences
 
 _IMAGE_LINE = re.compile(r"^[ \t|]*!\[.*$|\[[^\]]*\]\(https?://[^)]*\)", re.MULTILINE)
+_DATELINE = re.compile(
+    r"^[A-ZÀ-ỸĐ][^\n,()]{1,40},\s*(?:ngày\s*)?\d{1,2}/\d{1,2}(?:/\d{4})?\s*\([^()\n]{2,25}\)\s*[-–—:]\s*",
+    re.MULTILINE,
+)
 _ALL_FAMILY_HINT = re.compile(r"(?<!\w)(hai bên|hai nước|song phương|nước bạn|phía bạn|hai phía)(?!\w)")
 
 
@@ -69,6 +73,9 @@ def read_article(doc: Document) -> Article:
     for m in _IMAGE_LINE.finditer(text, doc.body_start, doc.body_end):
         _blank(chars, m.start(), m.end())
     folded = "".join(chars)
+    datelines = list(_DATELINE.finditer(text, doc.body_start, doc.body_end))
+    for m in datelines:  # "Vientiane, ngày 3/4 (TTXVN) -": the filing date, not an event's
+        _blank(chars, m.start(), m.end())
     for a, b in person_spans(text, folded, doc.body_start, doc.body_end):
         _blank(chars, a, b)
     folded = "".join(chars)
@@ -76,7 +83,12 @@ def read_article(doc: Document) -> Article:
     names = find_names(text, folded, doc.body_start, doc.body_end)
     dates = find_dates(text, folded, doc.body_start, doc.body_end)
     spans: list[Span] = sentences(text, doc.body_start, doc.body_end)
-    sents = [Sentence(s.start, s.end, is_caption=_is_caption(text, s.start, s.end)) for s in spans]
+    dateline_end = {m.start(): m.end() for m in datelines}
+    sents = [
+        Sentence(dateline_end.get(s.start, s.start), s.end, is_caption=_is_caption(text, s.start, s.end))
+        for s in spans
+        if dateline_end.get(s.start, s.start) < s.end
+    ]
     by_start = sorted(sents, key=lambda s: s.start)
     for item in names:
         _attach(by_start, item.start, "names", item)

@@ -33,6 +33,18 @@ def _not_length() -> re.Pattern[str]:
     return phrases_regex(lexicon()["border_lengths"]["not_length"])
 
 
+def _local_subject_before(art: Article, s, units: list, pos: int) -> bool:
+    """True when, in the same ";"-part of the sentence, a unit with a verb of
+    having ("Quảng Ninh có ...", "Đồng Nai là tỉnh có ...") comes before ``pos``
+    and no country pair ("Việt Nam - Trung Quốc") is named after it."""
+    part_start = max(s.start, art.folded.rfind(";", s.start, pos) + 1)
+    subjects = [u for u in units if part_start <= u.start < pos and _LOCAL_VERB.match(art.folded, u.end, u.end + 30)]
+    if not subjects:
+        return False
+    last = subjects[-1].end
+    return not any(n.key == "VN" and last <= n.start < pos for n in s.names)
+
+
 def _segment(clause: str) -> str | None:
     if _words("water").search(clause):
         return "water"
@@ -65,10 +77,7 @@ def extract_lengths(art: Article) -> tuple[list[dict], list[str]]:
                 notes.append(f"km figure without a country pair: {value_text} km in {art.text[s.start:s.end][:100]!r}")
                 continue
             near = art.folded[max(clause_start, m.start() - 60):m.start()]
-            local = _LOCAL_SUBJECT.search(near) or any(
-                u.start < m.start() and _LOCAL_VERB.match(art.folded, u.end, u.end + 30)
-                for u in local_units
-            )
+            local = _LOCAL_SUBJECT.search(near) or _local_subject_before(art, s, local_units, m.start())
             if _not_length().search(near) and not re.search(r"\d+\s+tỉnh", near) or local:
                 notes.append(f"km figure is a distance or a local stretch, not a border length: {value_text} km")
                 continue

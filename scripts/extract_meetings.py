@@ -25,7 +25,6 @@ SENTENCE_START_WINDOW = 25
 
 
 _PARENS = re.compile(r"\([^()]*\)")
-_CLAUSE_BREAK = re.compile(r"[,;:]")
 
 
 @dataclass
@@ -108,7 +107,7 @@ def _assign_dates(art: Article, s: Sentence, triggers: list[Trigger]) -> None:
         after = [
             d for d in usable
             if t.end <= d.start < min(limit, t.end + DATE_AFTER_WINDOW) and id(d) not in claimed
-            and (d.precision == "day" or not _CLAUSE_BREAK.search(_PARENS.sub("", art.folded[t.end:d.start])))
+            and _same_clause(art.folded[t.end:d.start], d.precision)
         ]
         if after:
             best = min(after, key=lambda d: ({"day": 0, "month": 1, "year": 2}[d.precision], d.start))
@@ -121,6 +120,25 @@ def _assign_dates(art: Article, s: Sentence, triggers: list[Trigger]) -> None:
         if t.date is None or (t.date.precision == "year" and opening[0].precision == "day"):
             t.date = opening.pop(0)
             claimed.add(id(t.date))
+
+
+_CLAUSE_OPENING_DATE = re.compile(r"[,;:]\s*(?:vào\s+)?(?:ngày|sáng|chiều|tối|trưa|đêm|hôm|từ|trong|năm|tháng)?\s*$")
+
+
+def _same_clause(between: str, precision: str) -> bool:
+    """A date after a trigger is the trigger's unless it opens a new clause
+    (", ngày 28 tháng 3 năm 2025, lực lượng ..."). A month or year must stand in
+    the trigger's own clause; a clause that goes on about the same event
+    (", dự kiến diễn ra trong Quý III/2025") counts as the same."""
+    if _CLAUSE_OPENING_DATE.search(between) and not _cue("continuation", "end").search(between):
+        return False
+    if precision == "day":
+        return True
+    rest = _PARENS.sub("", between)
+    last_break = max(rest.rfind(","), rest.rfind(";"), rest.rfind(":"))
+    if last_break == -1:
+        return True
+    return bool(_cue("continuation", "start").match(rest[last_break + 1:].strip()))
 
 
 def _status(art: Article, t: Trigger) -> str:

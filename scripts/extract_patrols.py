@@ -46,10 +46,14 @@ def _level(folded: str, anchor: int) -> str:
 
 
 def _scope(art: Article, start: int, end: int, seg_end: int) -> str:
+    """per_side when "mỗi bên" stands by the figure; total after "tổng cộng" or
+    when "(của) hai bên" follows it; else unknown."""
     around = art.folded[max(0, start - 25):min(seg_end, end + 25)]
     if _cue("per_side").search(around):
         return "per_side"
     if _cue("total").search(art.folded[max(0, start - 25):start]):
+        return "total"
+    if re.match(rf"[,\s]*(?:chiến s[ĩỹ]\s*)?(?:{_cue('total_after').pattern})", art.folded[end:min(seg_end, end + 30)]):
         return "total"
     return "unknown"
 
