@@ -141,6 +141,14 @@ def _same_clause(between: str, precision: str) -> bool:
     return bool(_cue("continuation", "start").match(rest[last_break + 1:].strip()))
 
 
+def _announced(art: Article, t: Trigger) -> bool:
+    """A plan stated right before the trigger, in the same clause: "sẽ tổ chức
+    cuộc hội đàm tiếp theo" is another meeting than the one being reported."""
+    before = art.folded[max(t.sentence.start, t.start - 25):t.start]
+    clause = re.split(r"[,;:]", before)[-1]
+    return bool(_cue("planned", "any").search(clause))
+
+
 def _status(art: Article, t: Trigger) -> str:
     """Planned or cancelled when a cue stands just before the trigger or between
     the trigger and its own date ("sẽ thăm", "sẽ được tổ chức từ ngày 20")."""
@@ -176,9 +184,10 @@ _RANK = {"day": 0, "month": 1, "year": 2}
 
 
 def group_meetings(art: Article, triggers: list[Trigger]) -> list[MeetingDraft]:
-    """Mentions of one kind family are one meeting when their dates are the same
-    or one contains the other ("Hội đàm thường niên năm 2024" and "Sáng 12/3");
-    undated mentions join the first meeting of their family (or make one)."""
+    """Mentions of one kind family and status are one meeting when their dates are
+    the same or one contains the other ("Hội đàm thường niên năm 2024" and "Sáng
+    12/3"); undated mentions join the first meeting of their family and status
+    (or make one: "sẽ tổ chức cuộc hội đàm tiếp theo vào quý I năm sau")."""
     drafts: list[MeetingDraft] = []
     bounds: dict[int, tuple] = {}
     for t in triggers:
@@ -202,6 +211,8 @@ def group_meetings(art: Article, triggers: list[Trigger]) -> list[MeetingDraft]:
         # an undated "buổi làm việc" / "hội nghị" is usually a session of the
         # article's main event: it joins any meeting already found
         family = [d for d in drafts if FAMILY[d.kind] == FAMILY[t.kind] or FAMILY[t.kind] == "other"]
+        if _announced(art, t):
+            family = [d for d in family if _status(art, d.anchor) == "planned"]
         if family:
             family[0].mentions.append(t)
         else:

@@ -15,8 +15,7 @@ HERE = Path(__file__).resolve().parent
 
 # A wrong fact is worse than a missing one: precision must hold. Known
 # disagreements on the held-out set: a per-patrol figure ("mỗi đợt mỗi bên cử 15
-# cán bộ") is not recorded as personnel; a planned talks "quý I năm sau" merges
-# with the held talks; a border stated as a range ("từ tỉnh Điện Biên đến tỉnh
+# cán bộ") is not recorded as personnel; a border stated as a range ("từ tỉnh Điện Biên đến tỉnh
 # Kon Tum") and a long-distance subject are not read.
 MIN_PRECISION = {
     "devset": dict.fromkeys(TABLES, 1.0),
@@ -24,7 +23,7 @@ MIN_PRECISION = {
 }
 MIN_RECALL = {
     "devset": {**dict.fromkeys(TABLES, 1.0), "province_borders": 0.85},
-    "heldout": {**dict.fromkeys(TABLES, 1.0), "meetings": 0.9, "patrols": 0.9, "province_borders": 0.8},
+    "heldout": {**dict.fromkeys(TABLES, 1.0), "patrols": 0.9, "province_borders": 0.8},
 }
 
 
