@@ -44,10 +44,16 @@ class MeetingDraft:
     mentions: list[Trigger] = field(default_factory=list)
 
 
+def _words_key(text: str) -> str:
+    return re.sub(r"[\s\-]+", " ", text).strip()
+
+
 @cache
 def _trigger_regex() -> tuple[re.Pattern[str], dict[str, str]]:
+    """One regex for every trigger phrase, and phrase (words joined by one space)
+    -> kind."""
     cfg = lexicon()["meetings"]
-    kind_of = {fold(p): kind for kind in KINDS for p in cfg[kind]}
+    kind_of = {_words_key(fold(p)): kind for kind in KINDS for p in cfg[kind]}
     return phrases_regex(list(kind_of)), kind_of
 
 
@@ -62,21 +68,12 @@ def _cue(name: str, anchor: str) -> re.Pattern[str]:
     return re.compile(rf"(?<!\w)(?:{alternation})(?!\w)")
 
 
-def _kind_of(match_text: str) -> str:
-    _, kind_of = _trigger_regex()
-    key = re.sub(r"[\s\-]+", " ", match_text)
-    for phrase, kind in kind_of.items():
-        if re.sub(r"[\s\-]+", " ", phrase) == key:
-            return kind
-    return "talks"
-
-
 def find_triggers(art: Article) -> list[Trigger]:
-    pattern, _ = _trigger_regex()
+    pattern, kind_of = _trigger_regex()
     found: list[Trigger] = []
     for s in art.sentences:
         here = [
-            Trigger(_kind_of(m.group(0)), m.start(), m.end(), s)
+            Trigger(kind_of[_words_key(m.group(0))], m.start(), m.end(), s)
             for m in pattern.finditer(art.folded, s.start, s.end)
         ]
         here = [t for t in here if not _cue("blocked_before", "end").search(art.folded[max(s.start, t.start - 25):t.start])]
