@@ -140,3 +140,10 @@ def test_descriptor_keys_are_inside_schemas(root: Path) -> None:
     d = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))
     for r in d["resources"]:
         assert "primaryKey" not in r and "foreignKeys" not in r
+
+
+def test_dangling_self_reference(tables, texts) -> None:
+    row = next(i for i, r in enumerate(tables["provinces"]) if r["province_id"] == "cn-honghe")
+    tables["provinces"][row]["parent_id"] = "cn-atlantis"
+    issue = _first(check_tables(tables, texts), "provinces")
+    assert (issue.row, issue.field) == (row + 2, "parent_id") and "cn-atlantis" in issue.message
