@@ -17,11 +17,13 @@ from vndates import DateExpr, body_year, find_dates, reference_years
 from vntext import Span, fold, lexicon, phrases_regex, sentences
 
 _IMAGE_LINE = re.compile(r"^[ \t|]*!\[.*$|\[[^\]]*\]\(https?://[^)]*\)", re.MULTILINE)
+# "Vientiane, ngày 3/4 (TTXVN) -", "Phnom Penh (TTXVN) -", "(BBP) -": where and
+# when the report was filed, not an event.
 _DATELINE = re.compile(
-    r"^[A-ZÀ-ỸĐ][^\n,()]{1,40},\s*(?:ngày\s*)?\d{1,2}/\d{1,2}(?:/\d{4})?\s*\([^()\n]{2,25}\)\s*[-–—:]\s*",
+    r"^(?:[A-ZÀ-ỸĐ][^\n,()\d]{1,30}(?:,\s*(?:ngày\s*)?\d{1,2}/\d{1,2}(?:/\d{4})?)?\s*)?\((?:[A-ZĐ]{2,8}(?:[/ ][A-ZĐ]{2,8})?|PV|Pv)\)\s*[-–—:]\s*",
     re.MULTILINE,
 )
-_ALL_FAMILY_HINT = re.compile(r"(?<!\w)(hai bên|hai nước|song phương|nước bạn|phía bạn|hai phía)(?!\w)")
+_ALL_FAMILY_HINT = re.compile(r"(?<!\w)(hai bên|hai nước|song phương|nước bạn|phía bạn|hai phía|hai tỉnh|ba bên|ba nước|ba tỉnh|tỉnh bạn)(?!\w)")
 
 
 @dataclass
@@ -45,6 +47,7 @@ class Article:
     dates: list[DateExpr]
     body_ref: DateExpr | None
     foreign: str | None  # the neighbour country the article is mostly about
+    neighbours: list[str]  # every neighbour country named, most named first
     title_folded: str
 
     @property
@@ -102,7 +105,8 @@ def read_article(doc: Document) -> Article:
         if n.country_code != "VN":
             weights[n.country_code] += 1
     first_seen = {n.country_code: i for i, n in reversed(list(enumerate([*title_names, *names])))}
-    foreign = max(weights, key=lambda c: (weights[c], -first_seen[c])) if weights else None
+    neighbours = sorted(weights, key=lambda c: (-weights[c], first_seen[c]))
+    foreign = neighbours[0] if neighbours else None
     return Article(
         doc=doc,
         folded=folded,
@@ -111,6 +115,7 @@ def read_article(doc: Document) -> Article:
         dates=dates,
         body_ref=body_year([d for d in reference_years(folded, dates) if not _planned_before(folded, by_start, d)]),
         foreign=foreign,
+        neighbours=neighbours,
         title_folded=folded[:title_end],
     )
 

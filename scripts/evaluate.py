@@ -86,7 +86,7 @@ def score_folder(folder: Path) -> dict[str, Score]:
             s.found += len(got[t])
             s.expected += len(want[t])
             if got[t] != want[t]:
-                s.differences.append(f"{doc.document_id}: extra {sorted(got[t] - want[t])} missing {sorted(want[t] - got[t])}")
+                s.differences.append(f"{doc.document_id}: extra {sorted(got[t] - want[t], key=repr)} missing {sorted(want[t] - got[t], key=repr)}")
     return scores
 
 

@@ -42,6 +42,7 @@ class MeetingDraft:
     anchor: Trigger
     kind: str
     mentions: list[Trigger] = field(default_factory=list)
+    cancelled: bool = False
 
 
 def _words_key(text: str) -> str:
@@ -77,10 +78,11 @@ def find_triggers(art: Article) -> list[Trigger]:
             for m in pattern.finditer(art.folded, s.start, s.end)
         ]
         here = [t for t in here if not _cue("blocked_before", "end").search(art.folded[max(s.start, t.start - 25):t.start])]
+        here = _merge_listed(art, here)
         _assign_dates(art, s, here)
         for t in here:
             before = art.folded[max(s.start, t.start - 25):t.start]
-            after = art.folded[t.end:min(s.end, t.end + 12)]
+            after = art.folded[t.end:min(s.end, t.end + 25)]
             pointed = bool(_cue("definite_before", "end").search(before))
             t.definite = bool(
                 t.date is not None
@@ -90,8 +92,28 @@ def find_triggers(art: Article) -> list[Trigger]:
             )
             if t.date is None and not pointed and _cue("generic_sentence", "any").search(art.folded, s.start, t.start):
                 t.definite = False
+            if t.date is None and _cue("habitual", "any").search(art.folded, s.start, t.start):
+                t.definite = False
         found.extend(t for t in here if t.definite)
     return found
+
+
+_LIST_GAP = re.compile(r"\s*(?:,|và|,\s*và)\s*")
+_KIND_PRIORITY = ("online_talks", "talks", "exchange", "visit", "other")
+
+
+def _merge_listed(art: Article, triggers: list[Trigger]) -> list[Trigger]:
+    """Triggers listed together name one programme ("chương trình gặp mặt, giao
+    lưu hữu nghị"): one trigger of the most specific kind."""
+    merged: list[Trigger] = []
+    for t in triggers:
+        prev = merged[-1] if merged else None
+        if prev is not None and _LIST_GAP.fullmatch(art.folded[prev.end:t.start]):
+            kind = min(prev.kind, t.kind, key=_KIND_PRIORITY.index)
+            merged[-1] = Trigger(kind, prev.start, t.end, prev.sentence)
+        else:
+            merged.append(t)
+    return merged
 
 
 def _assign_dates(art: Article, s: Sentence, triggers: list[Trigger]) -> None:
@@ -107,18 +129,20 @@ def _assign_dates(art: Article, s: Sentence, triggers: list[Trigger]) -> None:
             and _same_clause(art.folded[t.end:d.start], d.precision)
         ]
         if after:
-            best = min(after, key=lambda d: ({"day": 0, "month": 1, "year": 2}[d.precision], d.start))
+            # the most precise date of the trigger's clause ("năm 2026 ... vào quý I/2026")
+            best = min(after, key=lambda d: (_RANK[d.precision], d.start))
             t.date = best
             claimed.add(id(best))
     opening = [d for d in usable if d.start - s.start <= SENTENCE_START_WINDOW and id(d) not in claimed]
     for t in triggers:
         if not opening:
             break
-        if t.date is None or (t.date.precision == "year" and opening[0].precision == "day"):
+        if t.date is None or (t.date.precision != "day" and opening[0].precision == "day"):
             t.date = opening.pop(0)
             claimed.add(id(t.date))
 
 
+_TIME_ADVERBIAL = re.compile(r"(?<!\w)(?:vào|trong)\s*$")
 _CLAUSE_OPENING_DATE = re.compile(r"[,;:]\s*(?:vào\s+)?(?:ngày|sáng|chiều|tối|trưa|đêm|hôm|từ|trong|năm|tháng)?\s*$")
 
 
@@ -135,7 +159,9 @@ def _same_clause(between: str, precision: str) -> bool:
     last_break = max(rest.rfind(","), rest.rfind(";"), rest.rfind(":"))
     if last_break == -1:
         return True
-    return bool(_cue("continuation", "start").match(rest[last_break + 1:].strip()))
+    tail = rest[last_break + 1:].strip()
+    # ", làm việc tại tỉnh Kratie vào tháng 4/2026": a time adverbial of the same predicate
+    return bool(_cue("continuation", "start").match(tail) or (";" not in rest and _TIME_ADVERBIAL.search(tail)))
 
 
 def _announced(art: Article, t: Trigger) -> bool:
@@ -190,7 +216,7 @@ def group_meetings(art: Article, triggers: list[Trigger]) -> list[MeetingDraft]:
     for t in triggers:
         if t.date is not None:
             r = resolve(t.date, t.sentence.dates, art.body_ref)
-            bounds[id(t)] = (r.start, r.end, t.date.text)
+            bounds[id(t)] = (r.start, r.end, t.date.text, t.date.precision)
     dated = sorted((t for t in triggers if t.date is not None), key=lambda t: (_RANK[t.date.precision], t.start))  # type: ignore[union-attr]
     for t in dated:
         same = [
@@ -217,16 +243,40 @@ def group_meetings(art: Article, triggers: list[Trigger]) -> list[MeetingDraft]:
     for d in drafts:
         if any(m.kind == "online_talks" for m in d.mentions):
             d.kind = "online_talks"
+        # "chuyến thăm đã được hoãn lại" said of the planned visit: it is cancelled
+        if any(_status(art, m) == "cancelled" for m in d.mentions) and _status(art, d.anchor) == "planned":
+            d.cancelled = True
     return sorted(drafts, key=lambda d: d.anchor.start)
 
 
+_AT_VENUE = re.compile(r"(?<!\w)tại\s+(?:(?:thủ đô|thành phố|tỉnh|tp\.?|huyện|thị trấn|thị xã|khu vực|châu)\s+)?$")
+_THREE_SIDES = re.compile(r"(?<!\w)(?:ba bên|ba nước|ba tỉnh|ba quốc gia)(?!\w)")
+
+
+def _neighbours_of(art: Article, draft: MeetingDraft) -> list[str]:
+    """The article's neighbour country; both neighbours when the meeting's
+    sentences speak of three sides ("cuộc họp ba bên") and the article names two."""
+    if any(_THREE_SIDES.search(art.folded, m.sentence.start, m.sentence.end) for m in draft.mentions) and len(art.neighbours) > 1:
+        return art.neighbours[:2]
+    return [art.foreign] if art.foreign else []
+
+
 def _compatible(a: tuple, b: tuple) -> bool:
-    """Same date text, or (when both are resolved) one range inside the other."""
+    """Same date text, or (when both are resolved) a year or a span of days that
+    contains the other ("Hội đàm thường niên năm 2024" and "Sáng 12/3"; a visit
+    "từ 30/9 đến 2/10" and "Ngày 2/10, đoàn đến thăm ..."); a month does not merge
+    with a day in it, which is often another event."""
     if a[2] == b[2]:
         return True
     if None in (a[0], a[1], b[0], b[1]):
         return False
-    return (a[0] <= b[0] and b[1] <= a[1]) or (b[0] <= a[0] and a[1] <= b[1])
+
+    def container(x: tuple) -> bool:
+        whole_year = x[0].month == 1 and x[0].day == 1 and x[1].month == 12 and x[1].day == 31 and x[0].year == x[1].year
+        days = x[3] == "day" and x[0] < x[1]  # "từ 30/9 đến 2/10": a day in it is part of it
+        return whole_year or days
+
+    return (container(a) and a[0] <= b[0] and b[1] <= a[1]) or (container(b) and b[0] <= a[0] and a[1] <= b[1])
 
 
 def _parties(art: Article, draft: MeetingDraft) -> list[dict[str, str]] | None:
@@ -240,7 +290,8 @@ def _parties(art: Article, draft: MeetingDraft) -> list[dict[str, str]] | None:
             continue
         seen_sentences.add(m.sentence.start)
         names.extend(m.sentence.names)
-    units = [n for n in names if n.key not in {"VN", "CN", "LA", "KH"}]
+    # a unit named only as the venue ("tại Thủ đô Viêng Chăn") is not a party
+    units = [n for n in names if n.key not in {"VN", "CN", "LA", "KH"} and not _AT_VENUE.search(art.folded, max(0, n.start - 30), n.start)]
     unit_ids = {n.key for n in units}
     parents = {places()[u].parent_id for u in unit_ids} & unit_ids
     parties: list[dict[str, str]] = []
@@ -259,14 +310,20 @@ def _parties(art: Article, draft: MeetingDraft) -> list[dict[str, str]] | None:
         parties.insert(0, {"country_code": "VN", "province_id": "", "organisation": ""})
     foreign_named = sorted(c for c in countries if c != "VN")
     if not any(p["country_code"] != "VN" for p in parties):
-        if foreign_named:
+        if foreign_named and draft.kind != "other":
             foreign = [c for c in ("CN", "LA", "KH") if c in foreign_named]
-        elif art.foreign and draft.kind != "other" and (
+        elif draft.kind == "other":
+            # a conference or meeting counts only with a foreign unit among its
+            # parties or "hai bên / hai tỉnh": a country named in passing is not a party
+            if not (art.foreign and any(art.mentions_both_sides(m.sentence) for m in draft.mentions)):
+                return None
+            foreign = _neighbours_of(art, draft)
+        elif art.foreign and (
             draft.kind == "visit"
             or any(art.mentions_both_sides(m.sentence) for m in draft.mentions)
             or _trigger_regex()[0].search(art.title_folded)
         ):
-            foreign = [art.foreign]
+            foreign = _neighbours_of(art, draft)
         else:
             return None
         parties.extend({"country_code": c, "province_id": "", "organisation": ""} for c in foreign)
@@ -347,7 +404,7 @@ def extract_meetings(art: Article) -> tuple[list[dict], list[str]]:
         rows.append({
             "trigger_start": anchor.start,
             "kind": draft.kind,
-            "status": _status(art, anchor),
+            "status": "cancelled" if draft.cancelled else _status(art, anchor),
             "date_start": resolved.start,
             "date_end": resolved.end,
             "date_precision": resolved.precision,

@@ -17,6 +17,7 @@ from vndates import resolve
 from vntext import NUMBER_SOURCE, count_words_pattern, fold, lexicon, parse_count, phrases_regex
 
 NEAR_TRIGGER = 90
+NEAR_TRIGGER_PERSONNEL = 160  # "tổ chức tuần tra liên hợp trên đoạn ... , với tổng số 24 cán bộ"
 
 
 @cache
@@ -87,7 +88,7 @@ def extract_patrols(art: Article, main_meeting: dict | None) -> tuple[list[dict]
             semi = art.folded.find(";", c.end(), seg_end)
             segments.append((c.start(), semi if semi != -1 else seg_end, c))
         if not counts:
-            near = [p for p in people if any(abs(p.start() - t) <= NEAR_TRIGGER for t in trig_pos)]
+            near = [p for p in people if any(abs(p.start() - t) <= NEAR_TRIGGER_PERSONNEL and ";" not in art.folded[min(t, p.start()):max(t, p.start())] for t in trig_pos)]
             if near:
                 segments.append((s.start, s.end, None))
             elif people:

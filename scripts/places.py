@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from vntext import REFERENCE_DIR, fold, lexicon, phrase_pattern
+from vntext import REFERENCE_DIR, fold, lexicon, phrase_pattern, strip_accents
 
 GAZETTEER_PATH = REFERENCE_DIR / "gazetteer.csv"
 
@@ -89,6 +89,28 @@ def _place_matcher() -> tuple[re.Pattern[str], list[str], dict[str, str]]:
     return pattern, ordered, by_name
 
 
+def bare(text: str) -> str:
+    """Lower case without any diacritics, same length ("Xa-vẳn-na-khệt" ->
+    "xa-van-na-khet"): foreign names are transliterated with varying tones."""
+    return "".join(strip_accents(c)[:1] or c for c in text.lower())
+
+
+@cache
+def _foreign_bare_matcher() -> tuple[re.Pattern[str], list[str], dict[str, str]]:
+    """Accent-blind names of non-Vietnamese units (6+ letters, to stay clear of
+    ordinary Vietnamese words)."""
+    by_name: dict[str, str] = {}
+    for row in gazetteer_rows():
+        if row["country_code"] == "VN":
+            continue
+        for name in _names_of(row):
+            key = bare(name)
+            if len(key.replace(" ", "").replace("-", "")) >= 6:
+                by_name.setdefault(key, row["province_id"])
+    pattern, ordered = _compile(by_name)
+    return pattern, ordered, by_name
+
+
 @cache
 def _not_after() -> re.Pattern[str]:
     words = "|".join(re.escape(fold(w)) for w in lexicon()["places"]["not_after"])
@@ -101,17 +123,26 @@ def find_names(text: str, folded: str, start: int, end: int) -> list[Mention]:
     ``folded`` is ``vntext.fold(text)`` (possibly with masked spans blanked). A
     match counts only if it starts with a capital letter in ``text`` and does not
     follow a word such as "thủy điện" or "sông" that makes it another place."""
-    pattern, ordered, by_name = _place_matcher()
+    found = _scan(text, folded, start, end, *_place_matcher())
+    taken = [(m.start, m.end) for m in found]
+    bare_text = bare(folded[:end])
+    for m in _scan(text, bare_text, start, end, *_foreign_bare_matcher()):
+        if not any(a < m.end and m.start < b for a, b in taken):
+            found.append(m)
+    return sorted(found, key=lambda m: m.start)
+
+
+def _scan(text: str, haystack: str, start: int, end: int, pattern: re.Pattern[str],
+          ordered: list[str], by_name: dict[str, str]) -> list[Mention]:
     found: list[Mention] = []
     pos = start
-    while (m := pattern.search(folded, pos, end)) is not None:
+    while (m := pattern.search(haystack, pos, end)) is not None:
         surface = text[m.start():m.end()]
-        if not _capitalised(surface) or _not_after().search(folded[max(0, m.start() - 20):m.start()]):
+        if not _capitalised(surface) or _not_after().search(fold(text[max(0, m.start() - 20):m.start()])):
             pos = m.start() + 1  # a shorter name may still start inside this one
             continue
         pos = m.end()
-        name = ordered[int(m.lastgroup[1:])]  # type: ignore[index]
-        key = by_name[name]
+        key = by_name[ordered[int(m.lastgroup[1:])]]  # type: ignore[index]
         if key.startswith("country:"):
             code = key.split(":", 1)[1]
             found.append(Mention(m.start(), m.end(), code, code, surface))

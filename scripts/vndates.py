@@ -175,6 +175,7 @@ def find_dates(text: str, folded: str, start: int, end: int) -> list[DateExpr]:
             year = base + int(m.group(1))
             s, e = m.start(), m.end()
             candidates.append((s, -(e - s), 99, DateExpr(s, e, text[s:e], year, None, None, year, None, None, "year", anniversary=True)))
+    candidates = [(s, n, r, _mark_commemorated(folded, d)) for s, n, r, d in candidates]
     candidates.sort(key=lambda c: (c[0], c[1], c[2]))
     chosen: list[DateExpr] = []
     taken_until = -1
@@ -186,6 +187,20 @@ def find_dates(text: str, folded: str, start: int, end: int) -> list[DateExpr]:
         chosen.append(expr)
         taken_until = expr.end
     return chosen
+
+
+_COMMEMORATION = re.compile(r"(?:kỷ niệm|năm ngày|năm quốc khánh|năm thành lập)[^()]{0,140}\($")
+
+
+def _mark_commemorated(folded: str, d: DateExpr) -> DateExpr:
+    """Dates in brackets after "kỷ niệm N năm ..." ("(5/9/1962 - 5/9/2025)") are
+    what is commemorated, not when anything happened: marked as anniversaries."""
+    opening = folded.rfind("(", max(0, d.start - 3), d.start + 1)
+    if opening == -1 or folded[opening + 1:d.start].strip():
+        return d
+    if _COMMEMORATION.search(folded[max(0, opening - 150):opening + 1]):
+        return DateExpr(**{**d.__dict__, "anniversary": True})
+    return d
 
 
 @cache
@@ -210,11 +225,16 @@ def reference_years(folded: str, dates: list[DateExpr]) -> list[DateExpr]:
 
 def body_year(candidates: list[DateExpr]) -> DateExpr | None:
     """The year an article's undated days belong to: the latest year among the
-    body's dated expressions (news reports recent events; earlier years are
-    history or the start of a reporting period)."""
-    if not candidates:
+    body's full dates ("ngày 2/10/2025"), else among all its dated expressions
+    (news reports recent events; earlier years are history or the start of a
+    reporting period). Commemorated dates are left out; an anniversary's own
+    year ("79 năm Quốc khánh" = 2024) counts."""
+    usable = [d for d in candidates if not (d.anniversary and d.precision == "day")]
+    full = [d for d in usable if d.precision == "day"]
+    pool = full or usable
+    if not pool:
         return None
-    return max(candidates, key=lambda d: (d.year or 0, -d.start))
+    return max(pool, key=lambda d: (d.year or 0, -d.start))
 
 
 def _bounds(expr: DateExpr, year: int) -> tuple[dt.date, dt.date]:
