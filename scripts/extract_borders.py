@@ -20,7 +20,14 @@ from vntext import NUMBER_SOURCE, fold, lexicon, parse_vi_number, phrases_regex
 
 _KM = re.compile(rf"(?<![\w.,])(?P<n>{NUMBER_SOURCE})\s*km(?![²2\w])")
 _TWO_COUNTRIES = re.compile(r"(?<!\w)(hai nước|hai quốc gia)(?!\w)")
-_LOCAL_VERB = re.compile(r"\s*(?:\((?:cũ|mới)\)\s*)?(?:mới\s+|hiện\s+)?(?:là\s+(?:một\s+)?tỉnh\s+)?(?:có|với|dài|quản lý|phụ trách)(?!\w)")
+# After a unit: "(cũ)", "(sau hợp nhất với tỉnh X)", "là địa phương", "là một trong những tỉnh" ... "có"
+_UNIT_PREDICATE = (
+    r"\s*(?:\([^()]{0,80}\)\s*)?(?:mới\s+|hiện\s+|hiện nay\s+|cũ\s+)?"
+    r"(?:là\s+(?:một\s+trong\s+(?:những|các)\s+|một\s+)?(?:tỉnh|địa phương|đơn vị|huyện|thành phố)(?:\s+\w+){0,2}?\s+)?"
+)
+_LOCAL_VERB = re.compile(_UNIT_PREDICATE + r"(?:có|với|dài|quản lý|phụ trách)(?!\w)")
+# "hơn 2.337 km đường biên giới Việt Nam - Lào": the pair follows the number
+_PAIR_AFTER = re.compile(r"\s*(?:đường\s+|tuyến\s+)?biên\s+giới\s+(?:trên\s+đất\s+liền\s+|đất\s+liền\s+)?(?:giữa\s+)?(?:hai\s+nước|việt\s+nam\s*(?:-|và|với)\s*\w)")
 _LOCAL_SUBJECT = re.compile(r"(?<!\w)(tỉnh|huyện|xã|đồn|thành phố|tp|địa bàn)\s+(?!\d)")
 
 
@@ -43,6 +50,20 @@ def _local_subject_before(art: Article, s, units: list, pos: int) -> bool:
         return False
     last = subjects[-1].end
     return not any(n.key == "VN" and last <= n.start < pos for n in s.names)
+
+
+def _length_country(art: Article, s, pos: int, pair_end: int) -> str | None:
+    """The neighbour of a length: named in the pair right after the number, else
+    the nearest country named before it ("với Lào dài 2.337,459 km và với
+    Campuchia dài 1.137 km"), else the article's."""
+    countries = [n for n in s.names if n.key in {"CN", "LA", "KH"}]
+    after = [n for n in countries if pos < n.start < pair_end]
+    if pair_end > pos and after:
+        return after[0].country_code
+    before = [n for n in countries if n.start < pos]
+    if before:
+        return before[-1].country_code
+    return countries[0].country_code if countries else art.foreign
 
 
 def _segment(clause: str) -> str | None:
@@ -77,7 +98,8 @@ def extract_lengths(art: Article) -> tuple[list[dict], list[str]]:
                 notes.append(f"km figure without a country pair: {value_text} km in {art.text[s.start:s.end][:100]!r}")
                 continue
             near = art.folded[max(clause_start, m.start() - 60):m.start()]
-            local = _LOCAL_SUBJECT.search(near) or _local_subject_before(art, s, local_units, m.start())
+            pair_after = _PAIR_AFTER.match(art.folded, m.end(), min(s.end, m.end() + 60))
+            local = not pair_after and (_LOCAL_SUBJECT.search(near) or _local_subject_before(art, s, local_units, m.start()))
             if _not_length().search(near) and not re.search(r"\d+\s+tỉnh", near) or local:
                 notes.append(f"km figure is a distance or a local stretch, not a border length: {value_text} km")
                 continue
@@ -97,7 +119,7 @@ def extract_lengths(art: Article) -> tuple[list[dict], list[str]]:
             lead = re.match(r"(?:trong đó|trong số đó|bao gồm|gồm)\s*[,:]?\s*", art.folded[ev_start:m.start()])
             if lead and lead.end() < m.start() - ev_start:
                 ev_start += lead.end()
-            country_b = foreign[0] if foreign else art.foreign
+            country_b = _length_country(art, s, m.start(), m.end() + (pair_after.end() - m.end() + 20 if pair_after else 0))
             rows.append({
                 "country_a": "VN",
                 "country_b": country_b,
@@ -146,11 +168,13 @@ def _foreign_list_cue() -> re.Pattern[str]:
 
 @cache
 def _subject_regex() -> re.Pattern[str]:
-    """After a unit: "(cũ) (mới) có (chung) ... đường biên giới" or "giáp (với)"."""
+    """After a unit (and its "(sau hợp nhất với ...)", "là địa phương", "- những
+    địa phương cùng"): "có (chung) ... đường biên giới" or "giáp (với)"."""
     verbs = sorted((re.escape(fold(v)) for v in lexicon()["province_borders"]["subject_verbs"]), key=len, reverse=True)
+    apposition = r"(?:\s*[-–]\s*(?:những|các)\s+(?:địa phương|tỉnh)\s+)?(?:cùng\s+)?"
     return re.compile(
-        rf"\s*(?:\((?:cũ|mới)\)\s*)?(?:mới\s+|hiện\s+|cũ\s+|hiện nay\s+)?(?:là\s+(?:một\s+)?(?:tỉnh|địa phương)\s+)?"
-        rf"(?:(?:{'|'.join(verbs)})(?!\w)[^.;]{{0,60}}?(?:đường|tuyến)\s+biên\s+giới|(?:tiếp\s+)?giáp(?:\s+ranh)?(?:\s+với)?\s+(?=\w))"
+        _UNIT_PREDICATE + apposition
+        + rf"(?:(?:{'|'.join(verbs)})(?!\w)[^.;]{{0,60}}?(?:đường|tuyến)\s+biên\s+giới|(?:tiếp\s+)?giáp(?:\s+ranh)?(?:\s+với)?\s+(?=\w))"
     )
 
 
@@ -164,13 +188,16 @@ def _scope_end(art: Article, start: int, end: int) -> int:
     return semi if semi != -1 else end
 
 
+_CHAIN_GAP = re.compile(r"\s*(?:,|hoặc)\s*|\s*,?\s*và\s+(?:(?:tỉnh|thành phố|tp)\s+)?")
+
+
 def _subject_units(units: list, i: int, art: Article) -> list:
     """The unit at ``i`` and the units chained to it by ", " or " và " before it."""
     chain = [units[i]]
     j = i
     while j > 0:
         gap = art.folded[units[j - 1].end:units[j].start]
-        if gap not in {", ", " và ", ",", " hoặc "}:
+        if not _CHAIN_GAP.fullmatch(gap):
             break
         chain.append(units[j - 1])
         j -= 1

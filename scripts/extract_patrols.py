@@ -67,6 +67,29 @@ def _period(art: Article, s: Sentence):
     return review[0] if len(review) == 1 else None
 
 
+def _counts_patrols(art: Article, m: re.Match[str], trig_pos: list[int]) -> bool:
+    """A count is of patrols when "tuần tra" follows it closely ("49 đợt tuần tra")
+    or precedes it in the same clause ("tuần tra ... được 9 lần") and the unit is
+    not followed by another activity ("một cuộc hội đàm")."""
+    if any(0 <= p - m.end() <= 30 for p in trig_pos):
+        return True
+    following = art.folded[m.end():m.end() + 25]
+    if _cue("other_activity").match(following.lstrip()):
+        return False
+    return any(0 <= m.start() - p <= NEAR_TRIGGER and ";" not in art.folded[p:m.start()] for p in trig_pos)
+
+
+def _neighbour(art: Article, s, pos: int) -> str | None:
+    """The neighbour nearest before ``pos`` in the sentence ("với các đại đội của
+    Lào tổ chức 5 đợt ... và với lực lượng Campuchia tổ chức 3 đợt"), else the
+    first named after it, else the article's."""
+    foreign = [n for n in s.names if n.country_code != "VN"]
+    before = [n for n in foreign if n.start < pos]
+    if before:
+        return before[-1].country_code
+    return foreign[0].country_code if foreign else art.foreign
+
+
 def extract_patrols(art: Article, main_meeting: dict | None) -> tuple[list[dict], list[str]]:
     trigger = fold(lexicon()["patrols"]["trigger"])
     rows: list[dict] = []
@@ -78,8 +101,7 @@ def extract_patrols(art: Article, main_meeting: dict | None) -> tuple[list[dict]
         trig_pos = [s.start + m.start() for m in re.finditer(re.escape(trigger), text)]
         counts = [
             m for m in _count_regex().finditer(art.folded, s.start, s.end)
-            if any(abs(m.start() - p) <= NEAR_TRIGGER for p in trig_pos)
-            and parse_count(m.group("n")) is not None
+            if _counts_patrols(art, m, trig_pos) and parse_count(m.group("n")) is not None
         ]
         people = list(_personnel_regex().finditer(art.folded, s.start, s.end))
         segments: list[tuple[int, int, re.Match[str] | None]] = []
@@ -93,12 +115,16 @@ def extract_patrols(art: Article, main_meeting: dict | None) -> tuple[list[dict]
                 segments.append((s.start, s.end, None))
             elif people:
                 notes.append(f"patrol sentence with personnel far from 'tuần tra': {art.text[s.start:s.end][:120]!r}")
-        foreign = [c for c in s.countries() if c != "VN"]
-        country_b = foreign[0] if foreign else art.foreign
-        if country_b is None:
-            notes.append(f"patrol figures with no neighbour country: {art.text[s.start:s.end][:120]!r}")
-            continue
         for seg_start, seg_end, count in segments:
+            anchor = count.start() if count else seg_start
+            clause = art.folded[max(s.start, art.folded.rfind(";", s.start, anchor) + 1):seg_end]
+            if not _cue("bilateral").search(clause) or _cue("unilateral").search(clause):
+                notes.append(f"patrol figures without a bilateral partner (or with a domestic one), not recorded: {art.text[anchor:seg_end][:100]!r}")
+                continue
+            country_b = _neighbour(art, s, anchor)
+            if country_b is None:
+                notes.append(f"patrol figures with no neighbour country: {art.text[s.start:s.end][:120]!r}")
+                continue
             person = next((p for p in people if seg_start <= p.start() < seg_end), None)
             if person is not None and _cue("per_patrol").search(art.folded[max(seg_start, person.start() - 25):person.start()]):
                 notes.append(f"personnel per patrol, not recorded: {art.text[person.start():person.end()]!r}")
@@ -106,8 +132,10 @@ def extract_patrols(art: Article, main_meeting: dict | None) -> tuple[list[dict]
             if count is None and person is None:
                 continue
             level = _level(art.folded[seg_start:seg_end], 0)
-            if level == "unspecified" and len(segments) == 1:
-                clause_start = max(s.start, art.folded.rfind(";", s.start, seg_start) + 1)
+            if level == "unspecified":
+                # the units doing the patrol are usually named before the count
+                prev_end = max([c.end() for _, _, c in segments if c is not None and c.end() <= seg_start] or [s.start])
+                clause_start = max(prev_end, art.folded.rfind(";", s.start, seg_start) + 1)
                 level = _level(art.folded[clause_start:seg_end], seg_start - clause_start)
             period = _period(art, s)
             resolved = resolve(period, s.dates, art.body_ref)

@@ -1,7 +1,8 @@
 """The rules on two sets of articles written for this project (not copied news),
 covering Laos, Cambodia and China, traps included: the development set
-(tests/devset/) and a held-out set first written blind to the rules
-(tests/heldout/). Scoring lives in scripts/evaluate.py."""
+(tests/devset/) and two sets first written blind to the rules (tests/heldout/,
+tests/blind/; their first-run scores are in the README). Scoring lives in
+scripts/evaluate.py."""
 
 from __future__ import annotations
 
@@ -20,10 +21,13 @@ HERE = Path(__file__).resolve().parent
 MIN_PRECISION = {
     "devset": dict.fromkeys(TABLES, 1.0),
     "heldout": {**dict.fromkeys(TABLES, 1.0), "patrols": 0.9},
+    # patrol levels the blind set infers from units named in earlier sentences
+    "blind": {**dict.fromkeys(TABLES, 1.0), "patrols": 0.8},
 }
 MIN_RECALL = {
     "devset": {**dict.fromkeys(TABLES, 1.0), "province_borders": 0.85},
     "heldout": {**dict.fromkeys(TABLES, 1.0), "patrols": 0.9, "province_borders": 0.8},
+    "blind": {**dict.fromkeys(TABLES, 1.0), "meetings": 0.9, "patrols": 0.75, "province_borders": 0.85},
 }
 
 
