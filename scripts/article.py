@@ -14,13 +14,13 @@ from dataclasses import dataclass, field
 from ingest import Document
 from places import Mention, find_names, person_spans
 from vndates import DateExpr, body_year, find_dates, reference_years
-from vntext import Span, fold, lexicon, phrases_regex, sentences
+from vntext import UPPER, Span, fold, lexicon, phrases_regex, sentences
 
 _IMAGE_LINE = re.compile(r"^[ \t|]*!\[.*$|\[[^\]]*\]\(https?://[^)]*\)", re.MULTILINE)
 # "Vientiane, ngày 3/4 (TTXVN) -", "Phnom Penh (TTXVN) -", "(BBP) -": where and
 # when the report was filed, not an event.
 _DATELINE = re.compile(
-    r"^(?:[A-ZÀ-ỸĐ][^\n,()\d]{1,30}(?:,\s*(?:ngày\s*)?\d{1,2}/\d{1,2}(?:/\d{4})?)?\s*)?\((?:[A-ZĐ]{2,8}(?:[/ ][A-ZĐ]{2,8})?|PV|Pv)\)\s*[-–—:]\s*",
+    rf"^(?:[{UPPER}][^\n,()\d]{{1,30}}(?:,\s*(?:ngày\s*)?\d{{1,2}}/\d{{1,2}}(?:/\d{{4}})?)?\s*)?\((?:[A-ZĐ]{{2,8}}(?:[/ ][A-ZĐ]{{2,8}})?|Pv)\)\s*[-–—:]\s*",
     re.MULTILINE,
 )
 _ALL_FAMILY_HINT = re.compile(r"(?<!\w)(hai bên|hai nước|song phương|nước bạn|phía bạn|hai phía|hai tỉnh|ba bên|ba nước|ba tỉnh|tỉnh bạn)(?!\w)")

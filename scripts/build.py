@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from assemble import Tables, assemble  # noqa: E402
 from curate import CurationError, apply_curation, load_curation  # noqa: E402
 from extract import DocumentFacts, extract_document  # noqa: E402
-from ingest import IngestResult, ingest  # noqa: E402
+from ingest import Document, IngestResult, ingest  # noqa: E402
 from publish import swap_into_place, write_staging  # noqa: E402
 from validate import Issue, ValidationFailed, check_package, check_tables  # noqa: E402
 
@@ -43,7 +43,7 @@ class BuildResult:
     timings: dict[str, float] = field(default_factory=dict)
 
 
-def run_pipeline(seeds: Path, out: Path, frictionless: bool = True) -> BuildResult:
+def run_pipeline(seeds: Path, out: Path) -> BuildResult:
     """Ingest, extract, curate, assemble and validate; raises ValidationFailed or
     CurationError without writing anything."""
     timings: dict[str, float] = {}
@@ -55,7 +55,7 @@ def run_pipeline(seeds: Path, out: Path, frictionless: bool = True) -> BuildResu
     timings["ingest"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
-    facts = [extract_document(d) for d in ingested.documents]
+    facts = [_extract(d) for d in ingested.documents]
     timings["extract"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
@@ -74,7 +74,18 @@ def run_pipeline(seeds: Path, out: Path, frictionless: bool = True) -> BuildResu
     return BuildResult(tables, ingested, facts, curation_notes, timings)
 
 
-def _relocate(doc, seeds: Path, out: Path):
+class ExtractionError(RuntimeError):
+    """A rule failed on one article; the message names the file."""
+
+
+def _extract(doc: Document) -> DocumentFacts:
+    try:
+        return extract_document(doc)
+    except Exception as exc:  # a rule bug must not hide which article triggered it
+        raise ExtractionError(f"{doc.path}: extraction failed: {type(exc).__name__}: {exc}") from exc
+
+
+def _relocate(doc: Document, seeds: Path, out: Path) -> Document:
     """Record each seed's path relative to the package folder."""
     from dataclasses import replace
 
@@ -147,7 +158,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         build(args.seeds, out, quiet=args.quiet)
-    except (ValidationFailed, CurationError) as exc:
+    except (ValidationFailed, CurationError, ExtractionError) as exc:
         print(f"build failed; nothing was written to {out}:\n{exc}", file=sys.stderr)
         return 1
     return 0

@@ -23,13 +23,15 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from extract import FACT_TABLES, DocumentFacts, meeting_id, patrol_id
+from extract import DocumentFacts, meeting_id, patrol_id
+from table_schemas import fields
 from vntext import REFERENCE_DIR
 
 CURATION_PATH = REFERENCE_DIR / "curation.csv"
 ACTIONS = {"set", "confirm", "drop", "add"}
-DATE_FIELDS = {"date_start", "date_end", "period_start", "period_end"}
-INT_FIELDS = {"patrol_count", "personnel", "party_index"}
+# Tables whose rows carry evidence offsets, so that a curation can find them.
+CURATED_TABLES = ("meetings", "patrols", "border_lengths", "province_borders")
+COLUMNS = ["action", "document_id", "table", "match", "field", "value", "note"]
 
 
 class CurationError(ValueError):
@@ -38,6 +40,7 @@ class CurationError(ValueError):
 
 @dataclass(frozen=True)
 class Curation:
+    path: str
     line: int
     action: str
     document_id: str
@@ -48,21 +51,24 @@ class Curation:
     note: str
 
     def where(self) -> str:
-        return f"{CURATION_PATH.name} row {self.line} ({self.action} {self.table} in {self.document_id})"
+        return f"{self.path} row {self.line} ({self.action} {self.table} in {self.document_id})"
 
 
 def load_curation(path: Path = CURATION_PATH) -> list[Curation]:
     with open(path, encoding="utf-8", newline="") as fh:
         reader = csv.DictReader(fh)
-        expected = ["action", "document_id", "table", "match", "field", "value", "note"]
-        if reader.fieldnames != expected:
-            raise CurationError(f"{path.name}: header must be {','.join(expected)}, got {reader.fieldnames}")
-        items = [Curation(i, **{k: (v or "").strip() for k, v in row.items()}) for i, row in enumerate(reader, start=2)]
+        if reader.fieldnames != COLUMNS:
+            raise CurationError(f"{path.name}: header must be {','.join(COLUMNS)}, got {reader.fieldnames}")
+        items = []
+        for i, row in enumerate(reader, start=2):
+            if None in row or any(v is None for v in row.values()):
+                raise CurationError(f"{path.name} row {i}: expected {len(COLUMNS)} columns ({','.join(COLUMNS)})")
+            items.append(Curation(path.name, i, **{k: v.strip() for k, v in row.items()}))
     for c in items:
         if c.action not in ACTIONS:
             raise CurationError(f"{c.where()}: action must be one of {sorted(ACTIONS)}")
-        if c.table not in FACT_TABLES or c.table == "province_mentions":
-            raise CurationError(f"{c.where()}: table must be one of meetings, meeting_parties, patrols, border_lengths, province_borders")
+        if c.table not in CURATED_TABLES:
+            raise CurationError(f"{c.where()}: table must be one of {', '.join(CURATED_TABLES)} (meeting parties come with an added meeting)")
         if not c.note:
             raise CurationError(f"{c.where()}: every curation needs a note saying why")
         if not c.match:
@@ -70,19 +76,23 @@ def load_curation(path: Path = CURATION_PATH) -> list[Curation]:
     return items
 
 
-def _coerce(c: Curation, field: str, value: object) -> object:
+def _coerce(c: Curation, table: str, field: str, value: object) -> object:
+    """A curated value in the type its Table Schema gives the field."""
+    types = {f["name"]: f["type"] for f in fields(table)}
+    if field not in types:
+        raise CurationError(f"{c.where()}: {table} has no field {field!r}")
     if value in ("", None):
         return None
     text = str(value)
     try:
-        if field in DATE_FIELDS:
+        if types[field] == "date":
             return dt.date.fromisoformat(text)
-        if field in INT_FIELDS:
+        if types[field] == "integer":
             return int(text)
-        if field == "length_km":
+        if types[field] == "number":
             return Decimal(text)
-    except ValueError as exc:
-        raise CurationError(f"{c.where()}: field {field}: {text!r} is not a valid value ({exc})") from exc
+    except (ValueError, ArithmeticError) as exc:
+        raise CurationError(f"{c.where()}: field {field}: {text!r} is not a valid {types[field]} ({exc})") from exc
     return text
 
 
@@ -121,7 +131,7 @@ def apply_curation(facts: list[DocumentFacts], curation: list[Curation]) -> tupl
         if c.action == "set":
             if c.field not in row or c.field in {"char_start", "char_end", "evidence", "document_id", "method", "note"}:
                 raise CurationError(f"{c.where()}: field {c.field!r} cannot be set on {c.table}")
-            row[c.field] = _coerce(c, c.field, c.value)
+            row[c.field] = _coerce(c, c.table, c.field, c.value)
             row["method"] = "curated"
             if c.table == "meetings" and c.field in {"date_start", "date_end"}:
                 row["date_basis"] = "curated"
@@ -141,7 +151,7 @@ def _add(c: Curation, doc_facts: DocumentFacts) -> None:
     if not isinstance(values, dict):
         raise CurationError(f"{c.where()}: value must be a JSON object of fields")
     parties = values.pop("parties", None)
-    row: dict = {k: _coerce(c, k, v) for k, v in values.items()}
+    row: dict = {k: _coerce(c, c.table, k, v) for k, v in values.items()}
     row.update({"document_id": doc.document_id, "char_start": first, "char_end": first + len(c.match), "method": "curated", "note": c.note})
     if c.table == "meetings":
         row["meeting_id"] = meeting_id(doc.document_id, first)

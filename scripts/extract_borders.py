@@ -56,7 +56,7 @@ def _length_country(art: Article, s, pos: int, pair_end: int) -> str | None:
     """The neighbour of a length: named in the pair right after the number, else
     the nearest country named before it ("với Lào dài 2.337,459 km và với
     Campuchia dài 1.137 km"), else the article's."""
-    countries = [n for n in s.names if n.key in {"CN", "LA", "KH"}]
+    countries = [n for n in s.names if n.is_country and n.key != "VN"]
     after = [n for n in countries if pos < n.start < pair_end]
     if pair_end > pos and after:
         return after[0].country_code
@@ -85,7 +85,7 @@ def extract_lengths(art: Article) -> tuple[list[dict], list[str]]:
             continue
         foreign = [c for c in s.countries() if c != "VN"]
         has_pair = ("VN" in s.countries() and foreign) or (_TWO_COUNTRIES.search(sent) and art.foreign)
-        local_units = [n for n in s.names if n.key not in {"VN", "CN", "LA", "KH"}]
+        local_units = [n for n in s.names if n.is_unit]
         prev_end = s.start
         for m in _KM.finditer(art.folded, s.start, s.end):
             clause_start = prev_end
@@ -211,7 +211,7 @@ def extract_province_borders(art: Article) -> tuple[list[dict], list[str]]:
     "tiếp giáp" in a sentence about the border."""
     rows: list[dict] = []
     for s in art.sentences:
-        units = [n for n in s.names if n.key not in {"VN", "CN", "LA", "KH"}]
+        units = [n for n in s.names if n.is_unit]
         if not units or "biên giới" not in art.folded[s.start:s.end]:
             continue
         foreign_in_sentence = [n.country_code for n in s.names if n.country_code != "VN"]

@@ -16,12 +16,13 @@ from functools import cache
 from article import Article, Sentence
 from places import Mention, places
 from vndates import DateExpr, resolve
-from vntext import fold, lexicon, phrases_regex
+from vntext import UPPER, fold, lexicon, phrases_regex
 
 FAMILY = {"talks": "talks", "online_talks": "talks", "visit": "visit", "exchange": "exchange", "other": "other"}
 KINDS = ("online_talks", "talks", "visit", "exchange", "other")
 DATE_AFTER_WINDOW = 130
 SENTENCE_START_WINDOW = 25
+CANCELLED_AFTER_WINDOW = 60
 
 
 _PARENS = re.compile(r"\([^()]*\)")
@@ -179,7 +180,9 @@ def _status(art: Article, t: Trigger) -> str:
     lo = max(s.start, t.start - 40)
     hi = t.date.start if t.date and t.date.start > t.end else t.end
     window = art.folded[lo:hi]
-    if _cue("cancelled", "any").search(art.folded, lo, s.end):
+    # a cancellation is often told after the date: "..., dự kiến diễn ra ngày 28/10/2025 tại ..., đã bị hoãn"
+    after = (t.date.end if t.date and t.date.start > t.end else t.end) + CANCELLED_AFTER_WINDOW
+    if _cue("cancelled", "any").search(art.folded, lo, min(s.end, after)):
         return "cancelled"
     if _cue("planned", "any").search(window):
         return "planned"
@@ -187,7 +190,7 @@ def _status(art: Article, t: Trigger) -> str:
 
 
 _VENUE = re.compile(r"(?<!\w)tại\s+(?!(?:buổi|cuộc|hội|lễ|đây|đó|chỗ)(?!\w))([^,;:()]{3,80})")
-_VENUE_START = re.compile(r"^(?:[A-ZÀ-ỸĐ]|thành phố|tỉnh|trụ sở|huyện|xã|cửa khẩu|khu|đồn|nhà|hội trường|tp)")
+_VENUE_START = re.compile(rf"^(?:[{UPPER}]|thành phố|tỉnh|trụ sở|huyện|xã|cửa khẩu|khu|đồn|nhà|hội trường|tp)")
 
 
 def _venue(art: Article, t: Trigger) -> str:
@@ -207,10 +210,13 @@ _RANK = {"day": 0, "month": 1, "year": 2}
 
 
 def group_meetings(art: Article, triggers: list[Trigger]) -> list[MeetingDraft]:
-    """Mentions of one kind family and status are one meeting when their dates are
-    the same or one contains the other ("Hội đàm thường niên năm 2024" and "Sáng
-    12/3"); undated mentions join the first meeting of their family and status
-    (or make one: "sẽ tổ chức cuộc hội đàm tiếp theo vào quý I năm sau")."""
+    """Dated mentions of one kind family and status are one meeting when their
+    dates are the same or one contains the other ("Hội đàm thường niên năm 2024"
+    and "Sáng 12/3"). An undated mention ("Tại hội đàm", "chuyến thăm đã được hoãn
+    lại") refers back to the first meeting of its family, whatever its status,
+    unless it announces a new one ("sẽ tổ chức cuộc hội đàm tiếp theo vào quý I
+    năm sau"), which joins a planned meeting or makes one. (So "... sẽ hội đàm ngày
+    20/3. Tại buổi hội đàm, hai bên đã ..." is read as one planned meeting.)"""
     drafts: list[MeetingDraft] = []
     bounds: dict[int, tuple] = {}
     for t in triggers:
@@ -291,7 +297,7 @@ def _parties(art: Article, draft: MeetingDraft) -> list[dict[str, str]] | None:
         seen_sentences.add(m.sentence.start)
         names.extend(m.sentence.names)
     # a unit named only as the venue ("tại Thủ đô Viêng Chăn") is not a party
-    units = [n for n in names if n.key not in {"VN", "CN", "LA", "KH"} and not _AT_VENUE.search(art.folded, max(0, n.start - 30), n.start)]
+    units = [n for n in names if n.is_unit and not _AT_VENUE.search(art.folded, max(0, n.start - 30), n.start)]
     unit_ids = {n.key for n in units}
     parents = {places()[u].parent_id for u in unit_ids} & unit_ids
     parties: list[dict[str, str]] = []
@@ -311,7 +317,7 @@ def _parties(art: Article, draft: MeetingDraft) -> list[dict[str, str]] | None:
     foreign_named = sorted(c for c in countries if c != "VN")
     if not any(p["country_code"] != "VN" for p in parties):
         if foreign_named and draft.kind != "other":
-            foreign = [c for c in ("CN", "LA", "KH") if c in foreign_named]
+            foreign = foreign_named
         elif draft.kind == "other":
             # a conference or meeting counts only with a foreign unit among its
             # parties or "hai bên / hai tỉnh": a country named in passing is not a party
@@ -376,7 +382,7 @@ def _national_organisation(art: Article, draft: MeetingDraft, country: str) -> s
     country name ("Bộ Quốc phòng Trung Quốc"), or for Vietnam one followed by no
     country name ("Bộ trưởng Bộ Ngoại giao Bùi Thanh Sơn")."""
     s = draft.anchor.sentence
-    countries = [c for c in s.names if c.key in {"VN", "CN", "LA", "KH"}]
+    countries = [c for c in s.names if c.is_country]
     for m in _national_org_regex().finditer(art.folded, s.start, s.end):
         after = [c for c in countries if 0 <= c.start - m.end() <= 3]
         if (after and after[0].country_code == country) or (not after and country == "VN"):

@@ -17,12 +17,13 @@ from vndates import resolve
 from vntext import NUMBER_SOURCE, count_words_pattern, fold, lexicon, parse_count, phrases_regex
 
 NEAR_TRIGGER = 90
+SCOPE_WINDOW = 25  # "mỗi bên" / "tổng cộng" this close to a personnel figure
 NEAR_TRIGGER_PERSONNEL = 160  # "tổ chức tuần tra liên hợp trên đoạn ... , với tổng số 24 cán bộ"
 
 
 @cache
 def _count_regex() -> re.Pattern[str]:
-    units = "|".join(re.escape(fold(u)) for u in lexicon()["numbers"]["count_units"] if u != "lượt")
+    units = "|".join(re.escape(fold(u)) for u in lexicon()["numbers"]["count_units"])
     return re.compile(
         rf"(?<![\w.,/])(?P<n>{NUMBER_SOURCE}|{count_words_pattern()})\s+(?P<u>{units})(?!\w)(?!\s+thứ)"
     )
@@ -46,13 +47,14 @@ def _level(folded: str, anchor: int) -> str:
     return min(found)[1] if found else "unspecified"
 
 
-def _scope(art: Article, start: int, end: int, seg_end: int) -> str:
+def _scope(art: Article, start: int, end: int, seg_start: int, seg_end: int) -> str:
     """per_side when "mỗi bên" stands by the figure; total after "tổng cộng" or
     when "(của) hai bên" follows it; else unknown."""
-    around = art.folded[max(0, start - 25):min(seg_end, end + 25)]
+    lo = max(seg_start, start - SCOPE_WINDOW)
+    around = art.folded[lo:min(seg_end, end + SCOPE_WINDOW)]
     if _cue("per_side").search(around):
         return "per_side"
-    if _cue("total").search(art.folded[max(0, start - 25):start]):
+    if _cue("total").search(art.folded[lo:start]):
         return "total"
     if re.match(rf"[,\s]*(?:chiến s[ĩỹ]\s*)?(?:{_cue('total_after').pattern})", art.folded[end:min(seg_end, end + 30)]):
         return "total"
@@ -158,7 +160,7 @@ def extract_patrols(art: Article, main_meeting: dict | None) -> tuple[list[dict]
                 "level": level,
                 "patrol_count": parse_count(count.group("n")) if count else None,
                 "personnel": parse_count(person.group("n")) if person else None,
-                "personnel_scope": _scope(art, person.start(), person.end(), seg_end) if person else "unknown",
+                "personnel_scope": _scope(art, person.start(), person.end(), seg_start, seg_end) if person else "unknown",
                 "period_start": resolved.start,
                 "period_end": period_end,
                 "period_text": period.text if period else "",

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from vntext import REFERENCE_DIR, fold, lexicon, phrase_pattern, strip_accents
+from vntext import REFERENCE_DIR, UPPER, fold, lexicon, phrase_pattern, strip_accents
 
 GAZETTEER_PATH = REFERENCE_DIR / "gazetteer.csv"
 
@@ -34,6 +34,14 @@ class Mention:
     key: str  # province_id, or a country code for country mentions
     country_code: str
     surface: str
+
+    @property
+    def is_country(self) -> bool:
+        return self.key == self.country_code
+
+    @property
+    def is_unit(self) -> bool:
+        return not self.is_country
 
 
 class GazetteerError(ValueError):
@@ -169,7 +177,7 @@ def _title_regex() -> re.Pattern[str]:
     return re.compile(rf"(?<!\w)(?:{'|'.join(re.escape(t) for t in titles)})\s+")
 
 
-_CAP_WORD = re.compile(r"[A-ZÀ-ỸĐ][\w]*(?:[ ][A-ZÀ-ỸĐ][\w]*)*")
+_CAP_WORD = re.compile(rf"[{UPPER}][\w-]*(?:[ ][{UPPER}][\w-]*)*")
 
 
 def person_spans(text: str, folded: str, start: int, end: int) -> list[tuple[int, int]]:

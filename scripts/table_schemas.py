@@ -108,9 +108,11 @@ def typed_frame(table: str, rows_or_path):  # -> pandas.DataFrame
             continue
         col = frame[name]
         if f["type"] == "integer":
-            frame[name] = pd.to_numeric(col, errors="coerce").astype("Int64")
+            plain = col.where(col.isna() | col.astype("string").str.fullmatch(r"-?\d+").fillna(False))
+            frame[name] = pd.to_numeric(plain, errors="coerce").astype("Int64")
         elif f["type"] == "number":
-            frame[name] = pd.to_numeric(col, errors="coerce").astype(float)
+            plain = col.where(col.isna() | col.astype("string").str.fullmatch(r"-?\d+(?:\.\d+)?").fillna(False))
+            frame[name] = pd.to_numeric(plain, errors="coerce").astype(float)
         elif f["type"] == "date":
             frame[name] = pd.to_datetime(col, format="%Y-%m-%d", errors="coerce").astype("datetime64[ns]")
         else:

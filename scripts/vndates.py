@@ -65,15 +65,23 @@ def _cue() -> str:
 
 
 @cache
+def _not_unit() -> str:
+    """Negative lookahead: "từ 2-3 lần", "(1-2) đợt", "3-5 km" are ranges of counts."""
+    units = sorted((re.escape(fold(u)) for u in lexicon()["dates"]["not_date_before"]), key=len, reverse=True)
+    return rf"(?!\)?\s*(?:{'|'.join(units)})(?!\w))"
+
+
+@cache
 def _patterns() -> list[tuple[str, re.Pattern[str]]]:
     cue = _cue()
+    nu = _not_unit()
     return [
-        ("dm_dm", re.compile(rf"{cue}{_D}{_SEP}{_M}(?:{_SEP}{_Y})?{_TO}{_D}{_SEP}{_M}(?:{_SEP}{_Y})?(?![\d/])")),
+        ("dm_dm", re.compile(rf"{cue}{_D}{_SEP}{_M}(?:{_SEP}{_Y})?{_TO}{_D}{_SEP}{_M}(?:{_SEP}{_Y})?(?![\d/]){nu}")),
         ("d_d_month_words", re.compile(rf"(?<!\w)ngày\s+{_D}{_TO}{_D}\s+tháng\s+{_M}(?:\s+năm\s+{_Y})?")),
-        ("d_d_m", re.compile(rf"{cue}{_D}{_TO}{_D}{_SEP}{_M}(?:{_SEP}{_Y})?(?![\d/])")),
+        ("d_d_m", re.compile(rf"{cue}{_D}{_TO}{_D}{_SEP}{_M}(?:{_SEP}{_Y})?(?![\d/]){nu}")),
         ("d_month_words", re.compile(rf"(?<!\w)ngày\s+{_D}\s+tháng\s+{_M}(?:\s+năm\s+{_Y})?")),
         ("dmy", re.compile(rf"(?<![\d/]){_D}/{_M}/{_Y}(?!\d)")),
-        ("dm", re.compile(rf"{cue}{_D}{_SEP}{_M}(?:{_SEP}{_Y})?(?![\d/]|[.,]\d)")),
+        ("dm", re.compile(rf"{cue}{_D}{_SEP}{_M}(?:{_SEP}{_Y})?(?![\d/]|[.,]\d){nu}")),
         ("half", re.compile(rf"(?<!\w)(6|sáu) tháng (đầu|cuối) năm\s+{_Y}")),
         ("quarter", re.compile(rf"(?<!\w)q(?:uý|úy)\s+(iv|iii|ii|i|[1-4])(?:\s*/\s*|\s+năm\s+|\s+){_Y}")),
         ("month_year", re.compile(rf"(?<!\w)tháng\s+{_M}(?:\s*/\s*|\s+năm\s+){_Y}")),
@@ -124,7 +132,7 @@ def _expr(kind: str, m: re.Match[str], text: str) -> DateExpr | None:
             return None
         return DateExpr(s, e, raw, y, m1, d1, y, m1, d1, "day")
     if kind == "half":
-        which, part, y = g
+        _six, part, y = g
         first = fold(str(part)) == "đầu"
         return DateExpr(s, e, raw, y, 1 if first else 7, None, y, 6 if first else 12, None, "month")
     if kind == "quarter":

@@ -19,6 +19,12 @@ from babel.numbers import NumberFormatError, parse_decimal
 
 REFERENCE_DIR = Path(__file__).resolve().parent / "reference"
 
+# Capital letters of Vietnamese (and plain Latin), for regex classes: "[" + UPPER + "]".
+# (A range such as À-Ỹ would also take lower-case letters.)
+UPPER = "A-Z" + "".join(
+    c for c in "ÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝĂĐĨŨƠƯẠẢẤẦẨẪẬẮẰẲẴẶẸẺẼẾỀỂỄỆỈỊỌỎỐỒỔỖỘỚỜỞỠỢỤỦỨỪỬỮỰỲỴỶỸ"
+)
+
 # Old-style tone placement ("hoà", "thuỷ") -> new style ("hòa", "thủy") and dash
 # variants -> "-". Each replacement has the length of what it replaces.
 _TONE_PAIRS = {
@@ -37,10 +43,6 @@ def lexicon() -> dict[str, Any]:
         return tomllib.load(fh)
 
 
-def nfc(text: str) -> str:
-    return unicodedata.normalize("NFC", text)
-
-
 def fold(text: str) -> str:
     """Lower-case, new-style tone marks, plain dashes; same length as ``text``."""
     lowered = text.lower()
@@ -48,18 +50,6 @@ def fold(text: str) -> str:
         lowered = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
     folded = _TONE_RE.sub(lambda m: _TONE_PAIRS[m.group(0)], lowered)
     return folded.translate(_DASHES)
-
-
-def fold_keep_case(text: str) -> str:
-    """Like :func:`fold` but keeps letter case (for capitalisation tests)."""
-    out = list(text.translate(_DASHES))
-    low = text.lower()
-    for m in _TONE_RE.finditer(low):
-        repl = _TONE_PAIRS[m.group(0)]
-        for i, ch in enumerate(repl):
-            orig = text[m.start() + i]
-            out[m.start() + i] = ch.upper() if orig.isupper() else ch
-    return "".join(out)
 
 
 def strip_accents(text: str) -> str:
@@ -71,7 +61,7 @@ def phrase_pattern(phrase: str) -> str:
     """Regex source for a lexicon phrase over folded text: any run of spaces or
     dashes between words, whole words only."""
     words = [re.escape(w) for w in re.split(r"[\s\-]+", fold(phrase).strip()) if w]
-    body = r"[\s\-]*".join(words) if len(words) > 1 else words[0]
+    body = r"[\s\-]+".join(words) if len(words) > 1 else words[0]
     return rf"(?<![\w]){body}(?![\w])"
 
 
@@ -84,7 +74,6 @@ def phrases_regex(phrases: list[str]) -> re.Pattern[str]:
 # ---------------------------------------------------------------- numbers
 
 NUMBER_SOURCE = r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?"
-NUMBER_RE = re.compile(rf"(?<![\d.,])(?:{NUMBER_SOURCE})(?![\d]|[.,]\d)")
 
 
 def parse_vi_number(text: str) -> Decimal:
@@ -134,7 +123,7 @@ def sentences(text: str, start: int, end: int) -> list[Span]:
     and trailing spaces and "|" table bars are trimmed from each span."""
     spans: list[Span] = []
     cut = start
-    boundary = re.compile(r"\n+|(?<=[.!?…])[\s]+(?=[\"“(\[A-ZÀ-ỸĐ0-9])")
+    boundary = re.compile(rf"\n+|(?<=[.!?…])[\s]+(?=[\"“(\[{UPPER}0-9])")
     for m in boundary.finditer(text, start, end):
         if m.group(0).startswith("\n") or not _ABBREV.search(text[max(cut, m.start() - 6):m.start()]):
             spans.append(Span(cut, m.start()))

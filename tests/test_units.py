@@ -146,3 +146,28 @@ def test_decoding_normalises_to_nfc() -> None:
     text, encoding, changes = decode_seed(nfd.encode("utf-8"), "x.txt")
     assert text == "Hòa Bình\n" and encoding == "utf-8"
     assert "Unicode NFC normalisation" in changes and "CRLF/CR line ends -> LF" in changes
+
+
+@pytest.mark.parametrize("text", ["tổ chức hội đàm từ 2-3 lần mỗi năm", "tuần tra (1-2) đợt", "đoạn dài từ 3-5 km"])
+def test_ranges_of_counts_are_not_dates(text: str) -> None:
+    assert _dates(text) == []
+
+
+def test_person_mask_stops_at_lower_case_words() -> None:
+    from places import person_spans
+
+    text = "ông Kiều Hải Nam ở Lào Cai đã phát biểu"
+    spans = person_spans(text, fold(text), 0, len(text))
+    assert [text[a:b] for a, b in spans] == ["Kiều Hải Nam"]
+    assert ("vn-lao-cai", "Lào Cai") in _names(text)
+
+
+def test_a_word_for_destroying_is_not_a_cancellation() -> None:
+    from article import read_article
+    from extract_meetings import extract_meetings
+    from ingest import Document
+
+    text = "Tiêu đề\nChiều 9/12/2025, tại Lào Cai, hai bên hội đàm với tỉnh Vân Nam về phối hợp tiêu hủy vật liệu nổ.\n"
+    doc = Document("x", "x.txt", "0" * 64, "utf-8", "", text, "Tiêu đề", 8, len(text) - 1, "")
+    rows, _ = extract_meetings(read_article(doc))
+    assert [(r["status"], str(r["date_start"])) for r in rows] == [("held", "2025-12-09")]

@@ -117,7 +117,10 @@ def test_failed_build_leaves_package_untouched(root: Path, tmp_path: Path) -> No
     [
         ("frob,000_bab3cb856d3fb1ea,meetings,Tại buổi,kind,talks,x", "action must be"),
         ("set,000_bab3cb856d3fb1ea,meetings,Tại buổi,kind,talks,", "needs a note"),
-        ("set,000_bab3cb856d3fb1ea,meetings,Tại buổi,date_start,2021-13-01,bad month", "not a valid value"),
+        ("set,000_bab3cb856d3fb1ea,meetings,Tại buổi,date_start,2021-13-01,bad month", "is not a valid date"),
+        ("set,000_bab3cb856d3fb1ea,meetings,Tại buổi,date_begin,2021-01-01,typo", "cannot be set"),
+        ("set,000_bab3cb856d3fb1ea,meeting_parties,Tại buổi,organisation,X,no offsets", "table must be one of"),
+        ("set,000_bab3cb856d3fb1ea,meetings,Tại buổi,kind,talks,note,extra", "expected 7 columns"),
     ],
 )
 def test_curation_errors_name_the_row(tmp_path: Path, line: str, message: str) -> None:
