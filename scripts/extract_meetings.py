@@ -16,7 +16,7 @@ from functools import cache
 from article import Article, Sentence
 from places import Mention, places
 from vndates import DateExpr, resolve
-from vntext import UPPER, fold, lexicon, phrases_regex
+from vntext import UPPER, PhraseIndex, fold, lexicon, phrases_regex
 
 FAMILY = {"talks": "talks", "online_talks": "talks", "visit": "visit", "exchange": "exchange", "other": "other"}
 KINDS = ("online_talks", "talks", "visit", "exchange", "other")
@@ -46,17 +46,11 @@ class MeetingDraft:
     cancelled: bool = False
 
 
-def _words_key(text: str) -> str:
-    return re.sub(r"[\s\-]+", " ", text).strip()
-
-
 @cache
-def _trigger_regex() -> tuple[re.Pattern[str], dict[str, str]]:
-    """One regex for every trigger phrase, and phrase (words joined by one space)
-    -> kind."""
+def _trigger_index() -> PhraseIndex:
+    """Every trigger phrase (folded) -> its kind."""
     cfg = lexicon()["meetings"]
-    kind_of = {_words_key(fold(p)): kind for kind in KINDS for p in cfg[kind]}
-    return phrases_regex(list(kind_of)), kind_of
+    return PhraseIndex.build({fold(p): kind for kind in KINDS for p in cfg[kind]})
 
 
 @cache
@@ -71,13 +65,9 @@ def _cue(name: str, anchor: str) -> re.Pattern[str]:
 
 
 def find_triggers(art: Article) -> list[Trigger]:
-    pattern, kind_of = _trigger_regex()
     found: list[Trigger] = []
     for s in art.sentences:
-        here = [
-            Trigger(kind_of[_words_key(m.group(0))], m.start(), m.end(), s)
-            for m in pattern.finditer(art.folded, s.start, s.end)
-        ]
+        here = [Trigger(kind, a, b, s) for a, b, kind in _trigger_index().find_all(art.folded, s.start, s.end)]
         here = [t for t in here if not _cue("blocked_before", "end").search(art.folded[max(s.start, t.start - 25):t.start])]
         here = _merge_listed(art, here)
         _assign_dates(art, s, here)
@@ -201,7 +191,7 @@ def _venue(art: Article, t: Trigger) -> str:
     s = t.sentence
     for m in _VENUE.finditer(art.folded, s.start, min(s.end, t.end + 60)):
         raw = art.text[m.start(1):m.end(1)].strip()
-        if _VENUE_START.match(raw) and not _trigger_regex()[0].match(fold(raw)):
+        if _VENUE_START.match(raw) and not any(a == 0 for a, _, _ in _trigger_index().find_all(fold(raw), 0, len(raw))):
             return re.split(r"\s+(?:với|đã|giữa|vào|nhằm|để|do)\s+", raw)[0].strip().rstrip(".!?…")
     return ""
 
@@ -327,7 +317,7 @@ def _parties(art: Article, draft: MeetingDraft) -> list[dict[str, str]] | None:
         elif art.foreign and (
             draft.kind == "visit"
             or any(art.mentions_both_sides(m.sentence) for m in draft.mentions)
-            or _trigger_regex()[0].search(art.title_folded)
+            or _trigger_index().find_all(art.title_folded, 0, len(art.title_folded))
         ):
             foreign = _neighbours_of(art, draft)
         else:

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from vntext import REFERENCE_DIR, UPPER, fold, lexicon, phrase_pattern, strip_accents
+from vntext import REFERENCE_DIR, UPPER, WORD, PhraseIndex, fold, lexicon, strip_accents
 
 GAZETTEER_PATH = REFERENCE_DIR / "gazetteer.csv"
 
@@ -73,14 +73,8 @@ def _names_of(row: dict[str, str]) -> list[str]:
     return [n.strip() for n in names]
 
 
-def _compile(entries: dict[str, str]) -> re.Pattern[str]:
-    """entries: folded name -> key. Longest names first so "Lào Cai" beats "Lào"."""
-    ordered = sorted(entries, key=lambda n: (-len(n), n))
-    return re.compile("|".join(f"(?P<g{i}>{phrase_pattern(n)})" for i, n in enumerate(ordered))), ordered  # type: ignore[return-value]
-
-
 @cache
-def _place_matcher() -> tuple[re.Pattern[str], list[str], dict[str, str]]:
+def _place_index() -> PhraseIndex:
     by_name: dict[str, str] = {}
     for row in gazetteer_rows():
         for name in _names_of(row):
@@ -89,22 +83,33 @@ def _place_matcher() -> tuple[re.Pattern[str], list[str], dict[str, str]]:
             if other and other != row["province_id"]:
                 raise GazetteerError(f"{GAZETTEER_PATH.name}: name {name!r} used by {other} and {row['province_id']}")
             by_name[key] = row["province_id"]
-    # country names compete in the same alternation so that the longest wins
+    # country names compete with unit names so that the longest wins ("Lào Cai" over "Lào")
     for code, names in lexicon()["countries"].items():
         for name in names:
             by_name.setdefault(fold(name), f"country:{code}")
-    pattern, ordered = _compile(by_name)
-    return pattern, ordered, by_name
+    return PhraseIndex.build(by_name)
 
 
 def bare(text: str) -> str:
     """Lower case without any diacritics, same length ("Xa-vẳn-na-khệt" ->
     "xa-van-na-khet"): foreign names are transliterated with varying tones."""
-    return "".join(strip_accents(c)[:1] or c for c in text.lower())
+    return text.lower().translate(_bare_table())
 
 
 @cache
-def _foreign_bare_matcher() -> tuple[re.Pattern[str], list[str], dict[str, str]]:
+def _bare_table() -> dict[int, str]:
+    """Each Latin letter with diacritics (U+00C0 to U+024F, U+1E00 to U+1EFF) ->
+    its base letter."""
+    table = {}
+    for code in (*range(0xC0, 0x250), *range(0x1E00, 0x1F00)):
+        base = strip_accents(chr(code))
+        if len(base) == 1 and base != chr(code):
+            table[code] = base
+    return table
+
+
+@cache
+def _foreign_bare_index() -> PhraseIndex:
     """Accent-blind names of non-Vietnamese units (6+ letters, to stay clear of
     ordinary Vietnamese words)."""
     by_name: dict[str, str] = {}
@@ -113,10 +118,9 @@ def _foreign_bare_matcher() -> tuple[re.Pattern[str], list[str], dict[str, str]]
             continue
         for name in _names_of(row):
             key = bare(name)
-            if len(key.replace(" ", "").replace("-", "")) >= 6:
+            if sum(len(w) for w in WORD.findall(key)) >= 6:
                 by_name.setdefault(key, row["province_id"])
-    pattern, ordered = _compile(by_name)
-    return pattern, ordered, by_name
+    return PhraseIndex.build(by_name)
 
 
 @cache
@@ -130,36 +134,45 @@ def find_names(text: str, folded: str, start: int, end: int) -> list[Mention]:
 
     ``folded`` is ``vntext.fold(text)`` (possibly with masked spans blanked). A
     match counts only if it starts with a capital letter in ``text`` and does not
-    follow a word such as "thủy điện" or "sông" that makes it another place."""
-    found = _scan(text, folded, start, end, *_place_matcher())
+    follow a word such as "thủy điện" or "sông" that makes it another place;
+    otherwise a shorter name starting there may still count."""
+    found = _scan(text, folded, start, end, _place_index())
     taken = [(m.start, m.end) for m in found]
-    bare_text = bare(folded[:end])
-    for m in _scan(text, bare_text, start, end, *_foreign_bare_matcher()):
+    for m in _scan(text, bare(folded[:end]), start, end, _foreign_bare_index()):
         if not any(a < m.end and m.start < b for a, b in taken):
             found.append(m)
     return sorted(found, key=lambda m: m.start)
 
 
-def _scan(text: str, haystack: str, start: int, end: int, pattern: re.Pattern[str],
-          ordered: list[str], by_name: dict[str, str]) -> list[Mention]:
+def _scan(text: str, haystack: str, start: int, end: int, index: PhraseIndex) -> list[Mention]:
+    tokens = list(WORD.finditer(haystack, start, end))
     found: list[Mention] = []
-    pos = start
-    while (m := pattern.search(haystack, pos, end)) is not None:
-        surface = text[m.start():m.end()]
-        if not _capitalised(surface) or _not_after().search(fold(text[max(0, m.start() - 20):m.start()])):
-            pos = m.start() + 1  # a shorter name may still start inside this one
+    i = 0
+    while i < len(tokens):
+        if tokens[i].group() not in index.first_words:
+            i += 1
             continue
-        pos = m.end()
-        key = by_name[ordered[int(m.lastgroup[1:])]]  # type: ignore[index]
+        accepted = None
+        for j, key in index.matches_at(haystack, tokens, i):
+            a, b = tokens[i].start(), tokens[j].end()
+            surface = text[a:b]
+            if _capitalised(surface) and not _not_after().search(fold(text[max(0, a - 20):a])):
+                accepted = (j, a, b, key, surface)
+                break
+        if accepted is None:
+            i += 1
+            continue
+        j, a, b, key, surface = accepted
         if key.startswith("country:"):
             code = key.split(":", 1)[1]
-            found.append(Mention(m.start(), m.end(), code, code, surface))
+            found.append(Mention(a, b, code, code, surface))
         else:
-            found.append(Mention(m.start(), m.end(), key, places()[key].country_code, surface))
+            found.append(Mention(a, b, key, places()[key].country_code, surface))
+        i = j + 1
     return found
 
 
-_TYPE_WORDS = ("khu ", "châu ", "thành phố ", "tỉnh ", "thủ đô ", "tp ", "tp.")
+_TYPEWORDS = ("khu ", "châu ", "thành phố ", "tỉnh ", "thủ đô ", "tp ", "tp.")
 
 
 def _capitalised(surface: str) -> bool:
@@ -168,7 +181,7 @@ def _capitalised(surface: str) -> bool:
     if surface[:1].isupper():
         return True
     low = fold(surface)
-    return low.startswith(_TYPE_WORDS) and surface.split()[-1][:1].isupper()
+    return low.startswith(_TYPEWORDS) and surface.split()[-1][:1].isupper()
 
 
 @cache
@@ -177,7 +190,7 @@ def _title_regex() -> re.Pattern[str]:
     return re.compile(rf"(?<!\w)(?:{'|'.join(re.escape(t) for t in titles)})\s+")
 
 
-_CAP_WORD = re.compile(rf"[{UPPER}][\w-]*(?:[ ][{UPPER}][\w-]*)*")
+_CAPWORD = re.compile(rf"[{UPPER}][\w-]*(?:[ ][{UPPER}][\w-]*)*")
 
 
 def person_spans(text: str, folded: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -186,7 +199,7 @@ def person_spans(text: str, folded: str, start: int, end: int) -> list[tuple[int
     more often the start of a body ("Trưởng Ban Ngoại vụ")."""
     spans = []
     for m in _title_regex().finditer(folded, start, end):
-        name = _CAP_WORD.match(text, m.end(), end)
+        name = _CAPWORD.match(text, m.end(), end)
         if name and " " in name.group(0) and not _title_regex().match(folded, name.start()):
             name_start = _skip_place_prefix(folded, name.start(), name.end())
             if name_start >= name.end():
@@ -202,12 +215,15 @@ def person_spans(text: str, folded: str, start: int, end: int) -> list[tuple[int
 def _skip_place_prefix(folded: str, start: int, end: int) -> int:
     """Move past country or place names that open a capitalised run
     ("Trung Quốc Tập Cận Bình" -> "Tập Cận Bình")."""
-    pattern = _place_matcher()[0]
+    index = _place_index()
     while start < end:
-        m = pattern.match(folded, start, end)
-        if not m:
+        tokens = list(WORD.finditer(folded, start, end))
+        if not tokens or tokens[0].start() != start:
             break
-        start = m.end()
+        matches = index.matches_at(folded, tokens, 0)
+        if not matches:
+            break
+        start = tokens[matches[0][0]].end()
         while start < end and folded[start] == " ":
             start += 1
     return start

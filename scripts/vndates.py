@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from vntext import fold, lexicon
+from vntext import fold, lexicon, phrase_pattern
 
 _D = r"(\d{1,2})"
 _M = r"(\d{1,2})"
@@ -59,9 +59,16 @@ class Resolved:
     year_evidence: str
 
 
-def _cue() -> str:
+@cache
+def _cue() -> re.Pattern[str]:
+    """A cue word ending right before a bare day/month ("Chiều 9/12"). Checked on
+    the text before a match, so the date patterns can start with a digit (fast)."""
     cues = sorted((re.escape(fold(c)) for c in lexicon()["dates"]["cues"]), key=len, reverse=True)
-    return rf"(?:(?<!\w)(?:{'|'.join(cues)})\s*)"
+    return re.compile(rf"(?:^|[^\w])(?:{'|'.join(cues)})\s*$")
+
+
+CUED = {"dm_dm", "d_d_m", "dm"}  # patterns that need a cue word before them
+CUE_LOOKBACK = 12
 
 
 @cache
@@ -73,15 +80,15 @@ def _not_unit() -> str:
 
 @cache
 def _patterns() -> list[tuple[str, re.Pattern[str]]]:
-    cue = _cue()
     nu = _not_unit()
+    start = r"(?<![\w./,-])"
     return [
-        ("dm_dm", re.compile(rf"{cue}{_D}{_SEP}{_M}(?:{_SEP}{_Y})?{_TO}{_D}{_SEP}{_M}(?:{_SEP}{_Y})?(?![\d/]){nu}")),
+        ("dm_dm", re.compile(rf"{start}{_D}{_SEP}{_M}(?:{_SEP}{_Y})?{_TO}{_D}{_SEP}{_M}(?:{_SEP}{_Y})?(?![\d/]){nu}")),
         ("d_d_month_words", re.compile(rf"(?<!\w)ngày\s+{_D}{_TO}{_D}\s+tháng\s+{_M}(?:\s+năm\s+{_Y})?")),
-        ("d_d_m", re.compile(rf"{cue}{_D}{_TO}{_D}{_SEP}{_M}(?:{_SEP}{_Y})?(?![\d/]){nu}")),
+        ("d_d_m", re.compile(rf"{start}{_D}{_TO}{_D}{_SEP}{_M}(?:{_SEP}{_Y})?(?![\d/]){nu}")),
         ("d_month_words", re.compile(rf"(?<!\w)ngày\s+{_D}\s+tháng\s+{_M}(?:\s+năm\s+{_Y})?")),
         ("dmy", re.compile(rf"(?<![\d/]){_D}/{_M}/{_Y}(?!\d)")),
-        ("dm", re.compile(rf"{cue}{_D}{_SEP}{_M}(?:{_SEP}{_Y})?(?![\d/]|[.,]\d){nu}")),
+        ("dm", re.compile(rf"{start}{_D}{_SEP}{_M}(?:{_SEP}{_Y})?(?![\d/]|[.,]\d){nu}")),
         ("half", re.compile(rf"(?<!\w)(6|sáu) tháng (đầu|cuối) năm\s+{_Y}")),
         ("quarter", re.compile(rf"(?<!\w)q(?:uý|úy)\s+(iv|iii|ii|i|[1-4])(?:\s*/\s*|\s+năm\s+|\s+){_Y}")),
         ("month_year", re.compile(rf"(?<!\w)tháng\s+{_M}(?:\s*/\s*|\s+năm\s+){_Y}")),
@@ -107,9 +114,6 @@ def _expr(kind: str, m: re.Match[str], text: str) -> DateExpr | None:
     g = [int(x) if x and x.isdigit() else x for x in m.groups()]
     s, e = m.start(), m.end()
     # the cue word is part of the match only to anchor it; keep the span tight
-    lead = re.match(r"\D*", m.group(0)).end()  # type: ignore[union-attr]
-    if kind in {"dm_dm", "d_d_m", "dm"}:
-        s += lead
     raw = text[s:e]
     if kind == "dm_dm":
         d1, m1, y1, d2, m2, y2 = g
@@ -162,12 +166,15 @@ def _until_now() -> re.Pattern[str]:
 
 
 @cache
-def _anniversary() -> list[tuple[re.Pattern[str], int]]:
-    out = []
-    for item in lexicon()["dates"]["anniversaries"]:
-        phrase = r"[\s\-]*".join(re.escape(w) for w in re.split(r"[\s\-]+", fold(item["phrase"])))
-        out.append((re.compile(rf"(?<![\d.,])(\d{{1,3}})\s+năm\s+(?:ngày\s+)?(?:kỷ niệm\s+)?{phrase}"), item["base"]))
-    return out
+def _anniversary() -> tuple[re.Pattern[str], list[int]]:
+    """One regex for "N năm <anniversary>"; group a<i> names which one (its base
+    year is bases[i]). It starts with the number, so it is cheap to scan."""
+    items = lexicon()["dates"]["anniversaries"]
+    alternatives = "|".join(
+        f"(?P<a{i}>{phrase_pattern(item['phrase'])})" for i, item in enumerate(items)
+    )
+    pattern = re.compile(rf"(\d{{1,3}})\s+năm\s+(?:ngày\s+)?(?:kỷ niệm\s+)?(?:{alternatives})")
+    return pattern, [item["base"] for item in items]
 
 
 def find_dates(text: str, folded: str, start: int, end: int) -> list[DateExpr]:
@@ -175,14 +182,19 @@ def find_dates(text: str, folded: str, start: int, end: int) -> list[DateExpr]:
     candidates: list[tuple[int, int, int, DateExpr]] = []
     for rank, (kind, pattern) in enumerate(_patterns()):
         for m in pattern.finditer(folded, start, end):
+            if kind in CUED and not _cue().search(folded, max(0, m.start() - CUE_LOOKBACK), m.start()):
+                continue
             expr = _expr(kind, m, text)
             if expr is not None:
                 candidates.append((expr.start, -(expr.end - expr.start), rank, expr))
-    for pattern, base in _anniversary():
-        for m in pattern.finditer(folded, start, end):
-            year = base + int(m.group(1))
-            s, e = m.start(), m.end()
-            candidates.append((s, -(e - s), 99, DateExpr(s, e, text[s:e], year, None, None, year, None, None, "year", anniversary=True)))
+    pattern, bases = _anniversary()
+    for m in pattern.finditer(folded, start, end):
+        if m.start() > 0 and folded[m.start() - 1] in "0123456789.,":
+            continue
+        base = bases[int(m.lastgroup[1:])]  # type: ignore[index]
+        year = base + int(m.group(1))
+        s, e = m.start(), m.end()
+        candidates.append((s, -(e - s), 99, DateExpr(s, e, text[s:e], year, None, None, year, None, None, "year", anniversary=True)))
     candidates = [(s, n, r, _mark_commemorated(folded, d)) for s, n, r, d in candidates]
     candidates.sort(key=lambda c: (c[0], c[1], c[2]))
     chosen: list[DateExpr] = []

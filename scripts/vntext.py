@@ -65,10 +65,68 @@ def phrase_pattern(phrase: str) -> str:
     return rf"(?<![\w]){body}(?![\w])"
 
 
-def phrases_regex(phrases: list[str]) -> re.Pattern[str]:
-    """One alternation, longest phrase first, over folded text."""
+def phrases_regex(phrases: list[str] | tuple[str, ...]) -> re.Pattern[str]:
+    """One alternation, longest phrase first, over folded text (compiled once per
+    list of phrases)."""
+    return _phrases_regex(tuple(phrases))
+
+
+@cache
+def _phrases_regex(phrases: tuple[str, ...]) -> re.Pattern[str]:
     ordered = sorted(set(phrases), key=lambda p: (-len(p), p))
     return re.compile("|".join(f"(?:{phrase_pattern(p)})" for p in ordered))
+
+
+WORD = re.compile(r"\w+")
+# Between the words of one phrase: spaces or dashes, or a dot inside "TP.HCM".
+_PHRASE_GAP = re.compile(r"[\s\-–—]+|\.(?=\w)")
+
+
+@dataclass(frozen=True)
+class PhraseIndex:
+    """Phrases as word tuples -> key, with every prefix, so that a text is scanned
+    once, word by word, in time linear in its length (a regex alternation of
+    hundreds of phrases is tried at every character and is many times slower)."""
+
+    keys: dict[tuple[str, ...], str]
+    prefixes: frozenset[tuple[str, ...]]
+    first_words: frozenset[str]
+
+    @classmethod
+    def build(cls, phrases: dict[str, str]) -> PhraseIndex:
+        """``phrases``: folded phrase -> key."""
+        keys = {tuple(WORD.findall(p)): key for p, key in phrases.items()}
+        keys.pop((), None)
+        prefixes = frozenset(k[:i] for k in keys for i in range(1, len(k) + 1))
+        return cls(keys, prefixes, frozenset(k[0] for k in keys))
+
+    def matches_at(self, haystack: str, tokens: list[re.Match[str]], i: int) -> list[tuple[int, str]]:
+        """(last token index, key) of every phrase starting at token ``i``, longest first."""
+        found: list[tuple[int, str]] = []
+        words: tuple[str, ...] = ()
+        for j in range(i, len(tokens)):
+            if j > i and not _PHRASE_GAP.fullmatch(haystack, tokens[j - 1].end(), tokens[j].start()):
+                break
+            words += (tokens[j].group(),)
+            if words not in self.prefixes:
+                break
+            if words in self.keys:
+                found.append((j, self.keys[words]))
+        return found[::-1]
+
+    def find_all(self, haystack: str, start: int, end: int) -> list[tuple[int, int, str]]:
+        """(start, end, key) of the longest phrase at each place, left to right."""
+        tokens = list(WORD.finditer(haystack, start, end))
+        out: list[tuple[int, int, str]] = []
+        i = 0
+        while i < len(tokens):
+            if tokens[i].group() in self.first_words and (hits := self.matches_at(haystack, tokens, i)):
+                j, key = hits[0]
+                out.append((tokens[i].start(), tokens[j].end(), key))
+                i = j + 1
+            else:
+                i += 1
+        return out
 
 
 # ---------------------------------------------------------------- numbers
