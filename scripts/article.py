@@ -23,7 +23,6 @@ _DATELINE = re.compile(
     rf"^(?:[{UPPER}][^\n,()\d]{{1,30}}(?:,\s*(?:ngày\s*)?\d{{1,2}}/\d{{1,2}}(?:/\d{{4}})?)?\s*)?\((?:[A-ZĐ]{{2,8}}(?:[/ ][A-ZĐ]{{2,8}})?|Pv)\)\s*[-–—:]\s*",
     re.MULTILINE,
 )
-_ALL_FAMILY_HINT = re.compile(r"(?<!\w)(hai bên|hai nước|song phương|nước bạn|phía bạn|hai phía|hai tỉnh|ba bên|ba nước|ba tỉnh|tỉnh bạn)(?!\w)")
 
 
 @dataclass
@@ -61,7 +60,7 @@ class Article:
         raise ValueError(pos)
 
     def mentions_both_sides(self, s: Sentence) -> bool:
-        return bool(_ALL_FAMILY_HINT.search(self.folded, s.start, s.end))
+        return bool(phrases_regex(lexicon()["sides"]["both"]).search(self.folded, s.start, s.end))
 
 
 def _blank(chars: list[str], start: int, end: int) -> None:

@@ -19,7 +19,6 @@ from places import places
 from vntext import NUMBER_SOURCE, fold, lexicon, parse_vi_number, phrases_regex
 
 _KM = re.compile(rf"(?<![\w.,])(?P<n>{NUMBER_SOURCE})\s*km(?![²2\w])")
-_TWO_COUNTRIES = re.compile(r"(?<!\w)(hai nước|hai quốc gia)(?!\w)")
 # After a unit: "(cũ)", "(sau hợp nhất với tỉnh X)", "là địa phương", "là một trong những tỉnh" ... "có"
 _UNIT_PREDICATE = (
     r"\s*(?:\([^()]{0,80}\)\s*)?(?:mới\s+|hiện\s+|hiện nay\s+|cũ\s+)?"
@@ -84,7 +83,7 @@ def extract_lengths(art: Article) -> tuple[list[dict], list[str]]:
         if "biên giới" not in sent or "km" not in sent:
             continue
         foreign = [c for c in s.countries() if c != "VN"]
-        has_pair = ("VN" in s.countries() and foreign) or (_TWO_COUNTRIES.search(sent) and art.foreign)
+        has_pair = ("VN" in s.countries() and foreign) or (phrases_regex(lexicon()["sides"]["pair"]).search(sent) and art.foreign)
         local_units = [n for n in s.names if n.is_unit]
         prev_end = s.start
         for m in _KM.finditer(art.folded, s.start, s.end):

@@ -246,13 +246,13 @@ def group_meetings(art: Article, triggers: list[Trigger]) -> list[MeetingDraft]:
 
 
 _AT_VENUE = re.compile(r"(?<!\w)tại\s+(?:(?:thủ đô|thành phố|tỉnh|tp\.?|huyện|thị trấn|thị xã|khu vực|châu)\s+)?$")
-_THREE_SIDES = re.compile(r"(?<!\w)(?:ba bên|ba nước|ba tỉnh|ba quốc gia)(?!\w)")
 
 
 def _neighbours_of(art: Article, draft: MeetingDraft) -> list[str]:
     """The article's neighbour country; both neighbours when the meeting's
     sentences speak of three sides ("cuộc họp ba bên") and the article names two."""
-    if any(_THREE_SIDES.search(art.folded, m.sentence.start, m.sentence.end) for m in draft.mentions) and len(art.neighbours) > 1:
+    three = phrases_regex(lexicon()["sides"]["three"])
+    if any(three.search(art.folded, m.sentence.start, m.sentence.end) for m in draft.mentions) and len(art.neighbours) > 1:
         return art.neighbours[:2]
     return [art.foreign] if art.foreign else []
 
