@@ -102,6 +102,11 @@ def _key_issues(table: str, frame: pd.DataFrame) -> list[Issue]:
     return issues
 
 
+def _values(frame: pd.DataFrame, column: str) -> list:
+    """A column as a list of the scalars ``frame.at`` gives, without per-cell indexing."""
+    return frame[column].to_numpy(dtype=object).tolist()
+
+
 def _foreign_key_issues(frames: dict[str, pd.DataFrame]) -> list[Issue]:
     issues = []
     for table in TABLES:
@@ -111,8 +116,9 @@ def _foreign_key_issues(frames: dict[str, pd.DataFrame]) -> list[Issue]:
             src, dst = frames[table], frames[target]
             keys = set(map(tuple, dst[dst_cols].astype(str).itertuples(index=False, name=None)))
             present = src[src_cols].notna().all(axis=1)
-            for i in src.index[present]:
-                value = tuple(str(src.at[i, c]) for c in src_cols)
+            rows = src[present]
+            values = zip(*([str(v) for v in _values(rows, c)] for c in src_cols), strict=True)
+            for i, value in zip(rows.index.tolist(), values, strict=True):
                 if value not in keys:
                     issues.append(Issue(table, _line(i), ",".join(src_cols), f"{'/'.join(value)!r} not found in {target}.{','.join(dst_cols)}"))
     return issues
@@ -121,30 +127,51 @@ def _foreign_key_issues(frames: dict[str, pd.DataFrame]) -> list[Issue]:
 def _evidence_issues(frames: dict[str, pd.DataFrame], texts: dict[str, str]) -> list[Issue]:
     issues = []
     docs = frames["documents"].set_index("document_id")
+    bodies = _body_bounds(docs)
     for table, column in (("meetings", "evidence"), ("patrols", "evidence"), ("border_lengths", "evidence"),
                           ("province_borders", "evidence"), ("province_mentions", "surface")):
         frame = frames[table]
-        for row in frame.itertuples():
-            text = texts.get(row.document_id)
+        columns = (_values(frame, c) for c in ("document_id", "char_start", "char_end", column))
+        for index, document_id, char_start, char_end, quoted in zip(frame.index.tolist(), *columns, strict=True):
+            text = texts.get(document_id)
             if text is None:
                 continue  # dangling document: reported as a foreign key issue
-            start, end = int(row.char_start), int(row.char_end)
-            quoted = getattr(row, column)
+            start, end = int(char_start), int(char_end)
             if not isinstance(quoted, str):
                 continue  # empty: reported as a required value
             if text[start:end] != quoted:
-                issues.append(Issue(table, _line(row.Index), column, f"{column} does not equal the text of {row.document_id} at [{start}, {end}): {text[start:end][:60]!r}"))
-            elif row.document_id in docs.index:
-                body_start, body_end = docs.at[row.document_id, "body_start"], docs.at[row.document_id, "body_end"]
+                issues.append(Issue(table, _line(index), column, f"{column} does not equal the text of {document_id} at [{start}, {end}): {text[start:end][:60]!r}"))
+            elif document_id in bodies:
+                body_start, body_end = bodies[document_id]
                 if not (body_start <= start and end <= body_end):
-                    issues.append(Issue(table, _line(row.Index), "char_start", f"offsets [{start}, {end}) fall outside the article body [{body_start}, {body_end})"))
+                    issues.append(Issue(table, _line(index), "char_start", f"offsets [{start}, {end}) fall outside the article body [{body_start}, {body_end})"))
     return issues
+
+
+class _BodyLookup:
+    """``docs.at`` lookups of body bounds, kept for a documents table whose ids repeat."""
+
+    def __init__(self, docs: pd.DataFrame):
+        self.docs = docs
+
+    def __contains__(self, document_id: object) -> bool:
+        return document_id in self.docs.index
+
+    def __getitem__(self, document_id: object) -> tuple:
+        return self.docs.at[document_id, "body_start"], self.docs.at[document_id, "body_end"]
+
+
+def _body_bounds(docs: pd.DataFrame) -> dict | _BodyLookup:
+    """document_id -> (body_start, body_end): the values ``docs.at`` gives."""
+    if not docs.index.is_unique:
+        return _BodyLookup(docs)
+    bounds = zip(_values(docs, "body_start"), _values(docs, "body_end"), strict=True)
+    return dict(zip(docs.index.tolist(), bounds, strict=True))
 
 
 def _sum_issues(frame: pd.DataFrame) -> list[Issue]:
     issues = []
-    for (doc, a, b), group in frame.groupby(["document_id", "country_a", "country_b"], sort=True):
-        segs = dict(zip(group["segment"], zip(group["length_km"], group.index, group["qualifier"].fillna(""), strict=True), strict=True))
+    for (doc, a, b), segs in _segments_by_pair(frame):
         if {"total", "land", "water"} <= segs.keys() and not any(q for _, _, q in segs.values()):
             total, land, water = segs["total"][0], segs["land"][0], segs["water"][0]
             if abs(land + water - total) > TOLERANCE_KM:
@@ -153,15 +180,32 @@ def _sum_issues(frame: pd.DataFrame) -> list[Issue]:
     return issues
 
 
+def _segments_by_pair(frame: pd.DataFrame) -> list[tuple[tuple, dict]]:
+    """The groups of ``groupby(["document_id", "country_a", "country_b"], sort=True)``
+    as ``((doc, a, b), {segment: (length_km, index, qualifier or "")})``: a repeated
+    segment keeps its last row, rows with a missing key are left out, keys sorted."""
+    groups: dict[tuple, dict] = {}
+    names = ("document_id", "country_a", "country_b", "segment", "length_km", "qualifier")
+    rows = zip(frame.index.tolist(), *(frame[c].tolist() for c in names), strict=True)
+    for index, doc, a, b, segment, length, qualifier in rows:
+        if pd.isna(doc) or pd.isna(a) or pd.isna(b):
+            continue
+        groups.setdefault((doc, a, b), {})[segment] = (length, index, "" if pd.isna(qualifier) else qualifier)
+    return sorted(groups.items(), key=lambda item: item[0])
+
+
 def _party_issues(meetings: pd.DataFrame, parties: pd.DataFrame) -> list[Issue]:
     issues = []
-    sides = parties.groupby("meeting_id")["country_code"].agg(lambda s: set(s))
-    for row in meetings.itertuples():
-        countries = sides.get(row.meeting_id, set())
+    sides: dict[object, set] = {}
+    for meeting_id, country in zip(_values(parties, "meeting_id"), _values(parties, "country_code"), strict=True):
+        if not pd.isna(meeting_id):
+            sides.setdefault(meeting_id, set()).add(country)
+    for index, meeting_id in zip(meetings.index.tolist(), _values(meetings, "meeting_id"), strict=True):
+        countries = sides.get(meeting_id, set())
         if "VN" not in countries:
-            issues.append(Issue("meetings", _line(row.Index), "meeting_id", f"meeting {row.meeting_id} has no Vietnamese party"))
+            issues.append(Issue("meetings", _line(index), "meeting_id", f"meeting {meeting_id} has no Vietnamese party"))
         if not countries - {"VN"}:
-            issues.append(Issue("meetings", _line(row.Index), "meeting_id", f"meeting {row.meeting_id} has no foreign party"))
+            issues.append(Issue("meetings", _line(index), "meeting_id", f"meeting {meeting_id} has no foreign party"))
     return issues
 
 
