@@ -11,10 +11,10 @@ road, a distance, or one province's stretch ("tỉnh có 139,6 km đường biê
 from __future__ import annotations
 
 import re
-from decimal import Decimal
 from functools import cache
 
 from article import Article
+from border_rules import segments_add_up
 from places import places
 from vntext import NUMBER_SOURCE, fold, lexicon, parse_vi_number, phrases_regex
 
@@ -148,7 +148,7 @@ def _dedupe(rows: list[dict], notes: list[str]) -> list[dict]:
     for (a, b), segs in by_pair.items():
         if {"total", "land", "water"} <= segs.keys() and not any(segs[x]["qualifier"] for x in segs):
             total = segs["land"]["length_km"] + segs["water"]["length_km"]
-            if abs(total - segs["total"]["length_km"]) > Decimal("0.001"):
+            if not segments_add_up(segs["total"]["length_km"], segs["land"]["length_km"], segs["water"]["length_km"]):
                 notes.append(f"{a}-{b}: land + water = {total} km is not the total {segs['total']['length_km']} km; land and water dropped")
                 del kept[(a, b, "land")]
                 del kept[(a, b, "water")]

@@ -12,6 +12,7 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 from vntext import fold, lexicon
@@ -44,6 +45,10 @@ class IngestResult:
     documents: list[Document] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
     notices: list[tuple[str, str]] = field(default_factory=list)  # (path, what was normalised)
+
+
+# C0/C1 control characters other than tab and line ends: a sign of binary data.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def _looks_like_utf16(raw: bytes) -> str | None:
@@ -89,7 +94,7 @@ def decode_seed(raw: bytes, name: str) -> tuple[str, str, list[str]]:
                 ) from exc
             encoding = "cp1258"
             changes.append("decoded from Windows-1258")
-    controls = sum(1 for c in text if unicodedata.category(c) == "Cc" and c not in "\n\r\t")
+    controls = len(_CONTROL.findall(text))
     if controls > max(2, len(text) // 200):
         raise SeedError(f"{name}: {controls} control characters; binary or wrongly encoded, not an article")
     if "\r" in text:
@@ -106,6 +111,7 @@ def read_seed_text(path: Path) -> str:
     return decode_seed(path.read_bytes(), path.name)[0]
 
 
+@cache
 def _marker_regex() -> re.Pattern[str]:
     markers = [fold(m) for m in lexicon()["boilerplate"]["markers"]]
     alternation = "|".join(re.escape(m) for m in sorted(markers, key=len, reverse=True))

@@ -19,10 +19,9 @@ from pathlib import Path
 import pandas as pd
 
 from assemble import Tables
+from border_rules import segments_add_up
 from ingest import read_seed_text
 from table_schemas import TABLES, fields, load_schema, pandera_schema, typed_frame
-
-TOLERANCE_KM = 0.001
 
 
 @dataclass(frozen=True)
@@ -148,23 +147,10 @@ def _evidence_issues(frames: dict[str, pd.DataFrame], texts: dict[str, str]) -> 
     return issues
 
 
-class _BodyLookup:
-    """``docs.at`` lookups of body bounds, kept for a documents table whose ids repeat."""
-
-    def __init__(self, docs: pd.DataFrame):
-        self.docs = docs
-
-    def __contains__(self, document_id: object) -> bool:
-        return document_id in self.docs.index
-
-    def __getitem__(self, document_id: object) -> tuple:
-        return self.docs.at[document_id, "body_start"], self.docs.at[document_id, "body_end"]
-
-
-def _body_bounds(docs: pd.DataFrame) -> dict | _BodyLookup:
-    """document_id -> (body_start, body_end): the values ``docs.at`` gives."""
-    if not docs.index.is_unique:
-        return _BodyLookup(docs)
+def _body_bounds(docs: pd.DataFrame) -> dict:
+    """document_id -> (body_start, body_end), from the first row of each id (a
+    repeated id is reported as a duplicate key)."""
+    docs = docs[~docs.index.duplicated(keep="first")]
     bounds = zip(_values(docs, "body_start"), _values(docs, "body_end"), strict=True)
     return dict(zip(docs.index.tolist(), bounds, strict=True))
 
@@ -174,7 +160,7 @@ def _sum_issues(frame: pd.DataFrame) -> list[Issue]:
     for (doc, a, b), segs in _segments_by_pair(frame):
         if {"total", "land", "water"} <= segs.keys() and not any(q for _, _, q in segs.values()):
             total, land, water = segs["total"][0], segs["land"][0], segs["water"][0]
-            if abs(land + water - total) > TOLERANCE_KM:
+            if not segments_add_up(total, land, water):
                 issues.append(Issue("border_lengths", _line(segs["total"][1]), "length_km",
                                     f"{doc} {a}-{b}: land {land} + water {water} = {land + water:.3f} km, not the total {total} km"))
     return issues
@@ -223,6 +209,10 @@ def _order_issues(frames: dict[str, pd.DataFrame]) -> list[Issue]:
     unknown = m["date_start"].isna() & m["date_end"].isna()
     issues += [Issue("meetings", _line(i), "date_basis", "date_basis given but both dates are empty") for i in m.index[unknown & m["date_basis"].notna()]]
     issues += [Issue("meetings", _line(i), "date_basis", "dates given without a date_basis") for i in m.index[~unknown & m["date_basis"].isna()]]
+    # day, month or year precision needs both bounds ("unknown" covers a lone bound)
+    partial = m["date_start"].isna() | m["date_end"].isna()
+    issues += [Issue("meetings", _line(i), "date_precision", f"precision {m.at[i, 'date_precision']!r} needs both date_start and date_end")
+               for i in m.index[partial & (m["date_precision"] != "unknown")]]
     return issues
 
 

@@ -150,3 +150,16 @@ def test_dangling_self_reference(tables, texts) -> None:
     tables["provinces"][row]["parent_id"] = "cn-atlantis"
     issue = _first(check_tables(tables, texts), "provinces")
     assert (issue.row, issue.field) == (row + 2, "parent_id") and "cn-atlantis" in issue.message
+
+
+def test_precision_needs_both_bounds(tables, texts) -> None:
+    row = next(i for i, r in enumerate(tables["meetings"]) if r["date_end"])
+    tables["meetings"][row]["date_end"] = ""
+    issue = _first(check_tables(tables, texts), "meetings")
+    assert (issue.row, issue.field) == (row + 2, "date_precision")
+
+
+def test_repeated_document_is_a_duplicate_not_a_crash(tables, texts) -> None:
+    tables["documents"].append(dict(tables["documents"][0]))
+    issue = _first(check_tables(tables, texts), "documents")
+    assert issue.field == "document_id" and "duplicate" in issue.message and issue.row == len(tables["documents"]) + 1

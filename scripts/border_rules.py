@@ -1,0 +1,13 @@
+"""Rules about border lengths shared by extraction and validation."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+# Land + water may differ from the total by this much (rounding of stated figures).
+TOLERANCE_KM = Decimal("0.001")
+
+
+def segments_add_up(total: Decimal | float, land: Decimal | float, water: Decimal | float) -> bool:
+    """True when land + water = total to within TOLERANCE_KM."""
+    return abs(Decimal(str(land)) + Decimal(str(water)) - Decimal(str(total))) <= TOLERANCE_KM
