@@ -39,7 +39,7 @@ import time
 import tomllib
 import tracemalloc
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -49,6 +49,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from assemble import Tables, assemble  # noqa: E402
 from curate import apply_curation, load_curation  # noqa: E402
+from evaluate import Score  # noqa: E402
 from extract import DocumentFacts, extract_document  # noqa: E402
 from ingest import IngestResult, ingest  # noqa: E402
 from publish import write_staging  # noqa: E402
@@ -584,28 +585,6 @@ def _run_stage(name: str, state: PipelineState, trace_memory: bool) -> StageResu
 
 
 @dataclass
-class Score:
-    truth: int = 0
-    extracted: int = 0
-    matched: int = 0
-
-    def add(self, truth: Iterable, extracted: Iterable) -> bool:
-        t, e = Counter(truth), Counter(extracted)
-        self.truth += sum(t.values())
-        self.extracted += sum(e.values())
-        self.matched += sum((t & e).values())
-        return t == e
-
-    @property
-    def recall(self) -> float:
-        return self.matched / self.truth if self.truth else 1.0
-
-    @property
-    def precision(self) -> float:
-        return self.matched / self.extracted if self.extracted else 1.0
-
-
-@dataclass
 class Quality:
     articles: int = 0
     scores: dict[str, Score] = field(default_factory=dict)
@@ -905,7 +884,7 @@ def _quality_lines(run: SizeRun) -> list[str]:
     lines = [f"Extraction quality at N={run.n:,} against the generator's truth ({q.articles:,} articles, "
              f"{q.exact_articles / max(q.articles, 1):.1%} fully exact; {q.skipped_files} files skipped by ingest):"]
     for name, s in q.scores.items():
-        lines.append(f"  {name:<18} truth {s.truth:>7,}  extracted {s.extracted:>7,}  recall {s.recall:6.1%}  precision {s.precision:6.1%}")
+        lines.append(f"  {name:<18} truth {s.expected:>7,}  extracted {s.found:>7,}  recall {s.recall:6.1%}  precision {s.precision:6.1%}")
     lines.append("  count recall: " + ", ".join(f"{n} {v:.1%}" for n, v in q.count_recall.items())
                  + f"; rows outside the article body (boilerplate): {q.boilerplate_rows}")
     lines.append(f"  province_borders scores Vietnamese provinces only (tests/devset convention); {q.foreign_border_rows:,} further "

@@ -12,6 +12,8 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -55,10 +57,20 @@ def expected_facts(e: dict) -> dict[str, set]:
 
 @dataclass
 class Score:
+    """Counts of expected, found and matching facts (as multisets)."""
+
     true_positives: int = 0
     found: int = 0
     expected: int = 0
     differences: list[str] = field(default_factory=list)
+
+    def add(self, expected: Iterable, found: Iterable) -> bool:
+        """Count one article's facts; True when they match exactly."""
+        want, got = Counter(expected), Counter(found)
+        self.expected += sum(want.values())
+        self.found += sum(got.values())
+        self.true_positives += sum((want & got).values())
+        return want == got
 
     @property
     def precision(self) -> float:
@@ -81,12 +93,8 @@ def score_folder(folder: Path) -> dict[str, Score]:
             raise SystemExit(f"{folder}/{doc.document_id}.txt has no entry in expected.json")
         got, want = extracted_facts(extract_document(doc)), expected_facts(expected[doc.document_id])
         for t in TABLES:
-            s = scores[t]
-            s.true_positives += len(got[t] & want[t])
-            s.found += len(got[t])
-            s.expected += len(want[t])
-            if got[t] != want[t]:
-                s.differences.append(f"{doc.document_id}: extra {sorted(got[t] - want[t], key=repr)} missing {sorted(want[t] - got[t], key=repr)}")
+            if not scores[t].add(want[t], got[t]):
+                scores[t].differences.append(f"{doc.document_id}: extra {sorted(got[t] - want[t], key=repr)} missing {sorted(want[t] - got[t], key=repr)}")
     return scores
 
 
