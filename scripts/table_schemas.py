@@ -93,15 +93,27 @@ def pandera_schema(table: str):  # -> pandera.pandas.DataFrameSchema
     return pa.DataFrameSchema(columns, strict=True, ordered=True, name=table)
 
 
-def typed_frame(table: str, rows_or_path):  # -> pandas.DataFrame
-    """Read a table (CSV path or list of string-cell dicts) into pandas with the
-    schema's types; empty cells become missing values."""
+def raw_frame(table: str, rows_or_path):  # -> pandas.DataFrame
+    """A table (CSV path or list of string-cell dicts) as pandas strings; empty
+    cells become missing values."""
     import pandas as pd
 
     if isinstance(rows_or_path, (str, Path)):
-        frame = pd.read_csv(rows_or_path, dtype=str, keep_default_na=False, na_values=[""])
-    else:
-        frame = pd.DataFrame(rows_or_path, columns=field_names(table), dtype=object).replace({"": None})
+        return pd.read_csv(rows_or_path, dtype=str, keep_default_na=False, na_values=[""])
+    return pd.DataFrame(rows_or_path, columns=field_names(table), dtype=object).replace({"": None})
+
+
+def typed_frame(table: str, rows_or_path):  # -> pandas.DataFrame
+    """A table read with :func:`raw_frame` and cast to the schema's types."""
+    return cast_frame(table, raw_frame(table, rows_or_path))
+
+
+def cast_frame(table: str, raw):  # (pandas.DataFrame) -> pandas.DataFrame
+    """A copy of a raw string frame with the schema's types; a cell that is not a
+    valid value of its type becomes missing (validate.py reports it)."""
+    import pandas as pd
+
+    frame = raw.copy()
     for f in fields(table):
         name = f["name"]
         if name not in frame.columns:

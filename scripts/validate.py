@@ -12,7 +12,6 @@ table, the row (CSV line number, header = line 1) and the field.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,8 +19,7 @@ import pandas as pd
 
 from assemble import Tables
 from border_rules import segments_add_up
-from ingest import read_seed_text
-from table_schemas import TABLES, fields, load_schema, pandera_schema, typed_frame
+from table_schemas import TABLES, cast_frame, fields, load_schema, pandera_schema, raw_frame
 
 
 @dataclass(frozen=True)
@@ -222,8 +220,8 @@ def check_tables(tables: Tables | dict[str, Path], texts: dict[str, str]) -> lis
     frames: dict[str, pd.DataFrame] = {}
     for table in TABLES:
         source = tables[table]
-        raw = typed_frame_raw(table, source)
-        typed = typed_frame(table, source)
+        raw = raw_frame(table, source)
+        typed = cast_frame(table, raw)
         issues += _cast_issues(table, raw, typed)
         issues += _pandera_issues(table, typed)
         issues += _key_issues(table, typed)
@@ -236,30 +234,6 @@ def check_tables(tables: Tables | dict[str, Path], texts: dict[str, str]) -> lis
     issues += _party_issues(frames["meetings"], frames["meeting_parties"])
     issues += _order_issues(frames)
     return issues
-
-
-def typed_frame_raw(table: str, source) -> pd.DataFrame:
-    if isinstance(source, (str, Path)):
-        return pd.read_csv(source, dtype=str, keep_default_na=False, na_values=[""])
-    from table_schemas import field_names
-
-    return pd.DataFrame(source, columns=field_names(table), dtype=object).replace({"": None})
-
-
-def texts_of_package(root: Path, documents_csv: Path) -> tuple[dict[str, str], list[Issue]]:
-    """Article texts for a built package, read from the seed paths its documents
-    table records, with a check of each file's sha256."""
-    docs = pd.read_csv(documents_csv, dtype=str, keep_default_na=False)
-    texts, issues = {}, []
-    for i, row in docs.iterrows():
-        path = (root / row["path"]) if not Path(row["path"]).is_absolute() else Path(row["path"])
-        if not path.exists():
-            issues.append(Issue("documents", _line(i), "path", f"seed file {row['path']} not found"))
-            continue
-        if hashlib.sha256(path.read_bytes()).hexdigest() != row["sha256"]:
-            issues.append(Issue("documents", _line(i), "sha256", f"{row['path']} has changed since the build (sha256 differs)"))
-        texts[row["document_id"]] = read_seed_text(path)
-    return texts, issues
 
 
 def check_package(descriptor: Path) -> list[Issue]:
