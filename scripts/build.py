@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import os
 import shutil
 import sys
 import tempfile
@@ -48,10 +47,7 @@ def run_pipeline(seeds: Path, out: Path) -> BuildResult:
     CurationError without writing anything."""
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
-    ingested = ingest(seeds, package_root=out)
-    ingested.documents = [
-        _relocate(d, seeds, out) for d in ingested.documents
-    ]
+    ingested = ingest(seeds, package_root=out)  # paths recorded relative to the package
     timings["ingest"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
@@ -83,14 +79,6 @@ def _extract(doc: Document) -> DocumentFacts:
         return extract_document(doc)
     except Exception as exc:  # a rule bug must not hide which article triggered it
         raise ExtractionError(f"{doc.path}: extraction failed: {type(exc).__name__}: {exc}") from exc
-
-
-def _relocate(doc: Document, seeds: Path, out: Path) -> Document:
-    """Record each seed's path relative to the package folder."""
-    from dataclasses import replace
-
-    path = (seeds / Path(doc.path).name).resolve()
-    return replace(doc, path=Path(os.path.relpath(path, out.resolve())).as_posix())
 
 
 def write_report(result: BuildResult, path: Path) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -146,12 +147,12 @@ def body_bounds(text: str) -> tuple[str, int, int, str]:
 def ingest(seed_dir: Path, package_root: Path | None = None) -> IngestResult:
     """Read every ``*.txt`` in ``seed_dir`` in name order. Unreadable, empty, and
     duplicate files are skipped with a reason naming the file; nothing raises for
-    one bad file."""
+    one bad file. With ``package_root``, paths are recorded relative to it."""
     result = IngestResult()
     seen: dict[str, str] = {}
     paths = sorted(seed_dir.glob("*.txt"), key=lambda p: p.name)
     for path in paths:
-        shown = str(path.relative_to(package_root)) if package_root and path.is_relative_to(package_root) else str(path)
+        shown = Path(os.path.relpath(path.resolve(), package_root.resolve())).as_posix() if package_root else str(path)
         raw = path.read_bytes()
         if not raw.strip():
             result.skipped.append((shown, "empty file"))
