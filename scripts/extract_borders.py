@@ -14,7 +14,7 @@ import re
 from functools import cache
 
 from article import Article
-from border_rules import segments_add_up
+from border_rules import segments_disagree
 from places import places
 from vntext import NUMBER_SOURCE, fold, lexicon, parse_vi_number, phrases_regex
 
@@ -146,12 +146,12 @@ def _dedupe(rows: list[dict], notes: list[str]) -> list[dict]:
     for (a, b, seg), r in kept.items():
         by_pair.setdefault((a, b), {})[seg] = r
     for (a, b), segs in by_pair.items():
-        if {"total", "land", "water"} <= segs.keys() and not any(segs[x]["qualifier"] for x in segs):
-            total = segs["land"]["length_km"] + segs["water"]["length_km"]
-            if not segments_add_up(segs["total"]["length_km"], segs["land"]["length_km"], segs["water"]["length_km"]):
-                notes.append(f"{a}-{b}: land + water = {total} km is not the total {segs['total']['length_km']} km; land and water dropped")
-                del kept[(a, b, "land")]
-                del kept[(a, b, "water")]
+        lengths = {seg: r["length_km"] for seg, r in segs.items()}
+        if segments_disagree(lengths, qualified=any(r["qualifier"] for r in segs.values())):
+            total = lengths["land"] + lengths["water"]
+            notes.append(f"{a}-{b}: land + water = {total} km is not the total {segs['total']['length_km']} km; land and water dropped")
+            del kept[(a, b, "land")]
+            del kept[(a, b, "water")]
     return list(kept.values())
 
 

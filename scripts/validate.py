@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from assemble import Tables
-from border_rules import segments_add_up
+from border_rules import segments_disagree
 from table_schemas import TABLES, cast_frame, fields, load_schema, pandera_schema, raw_frame
 
 
@@ -156,11 +156,11 @@ def _body_bounds(docs: pd.DataFrame) -> dict:
 def _sum_issues(frame: pd.DataFrame) -> list[Issue]:
     issues = []
     for (doc, a, b), segs in _segments_by_pair(frame):
-        if {"total", "land", "water"} <= segs.keys() and not any(q for _, _, q in segs.values()):
-            total, land, water = segs["total"][0], segs["land"][0], segs["water"][0]
-            if not segments_add_up(total, land, water):
-                issues.append(Issue("border_lengths", _line(segs["total"][1]), "length_km",
-                                    f"{doc} {a}-{b}: land {land} + water {water} = {land + water:.3f} km, not the total {total} km"))
+        lengths = {seg: length for seg, (length, _, _) in segs.items()}
+        if segments_disagree(lengths, qualified=any(q for _, _, q in segs.values())):
+            total, land, water = lengths["total"], lengths["land"], lengths["water"]
+            issues.append(Issue("border_lengths", _line(segs["total"][1]), "length_km",
+                                f"{doc} {a}-{b}: land {land} + water {water} = {land + water:.3f} km, not the total {total} km"))
     return issues
 
 
