@@ -7,7 +7,7 @@ article text at the row's offsets. Same input, same bytes.
 
 from __future__ import annotations
 
-from extract import DocumentFacts
+from extract import FACT_TABLES, DocumentFacts
 from places import gazetteer_rows
 from table_schemas import TABLES, field_names, format_cell
 
@@ -48,7 +48,7 @@ def assemble(facts: list[DocumentFacts]) -> Tables:
             "n_chars": len(d.text), "body_start": d.body_start, "body_end": d.body_end,
             "boilerplate_marker": d.boilerplate_marker,
         })
-        for table in ("meetings", "meeting_parties", "patrols", "border_lengths", "province_borders", "province_mentions"):
+        for table in FACT_TABLES:
             for r in f.table(table):
                 if "char_start" in r and table != "province_mentions":
                     r = {**r, "evidence": d.text[r["char_start"]:r["char_end"]]}

@@ -50,7 +50,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from assemble import Tables, assemble  # noqa: E402
 from curate import apply_curation, load_curation  # noqa: E402
 from evaluate import Score  # noqa: E402
-from extract import DocumentFacts, extract_document  # noqa: E402
+from extract import FACT_TABLES, DocumentFacts, extract_document  # noqa: E402
 from ingest import IngestResult, ingest  # noqa: E402
 from publish import write_staging  # noqa: E402
 from validate import Issue, check_package, check_tables  # noqa: E402
@@ -68,7 +68,6 @@ TARGET_EXTRACT_PER_S = 500.0
 TARGET_VALIDATE_S = 10.0
 TARGET_VALIDATE_N = 10000
 _SENTENCE_START = re.compile(r"(^|[.!?] +)([a-zà-ỹđ])")
-FACT_TABLES = ("meetings", "meeting_parties", "patrols", "border_lengths", "province_borders", "province_mentions")
 
 
 # ------------------------------------------------------------------ templates
