@@ -21,9 +21,9 @@ import duckdb
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from table_schemas import TABLES, duckdb_columns  # noqa: E402
+from bordercoop.paths import ROOT  # noqa: E402
+from bordercoop.schema import TABLES, duckdb_columns  # noqa: E402
 
-ROOT = Path(__file__).resolve().parent.parent
 DB_PATH = Path("build") / "border.duckdb"
 
 

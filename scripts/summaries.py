@@ -22,10 +22,11 @@ import duckdb
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from bordercoop.paths import SQL  # noqa: E402
+from bordercoop.schema import format_cell  # noqa: E402
 from duckdb_views import ROOT, connect  # noqa: E402
-from table_schemas import format_cell  # noqa: E402
 
-SQL_DIR = Path(__file__).resolve().parent / "sql"
+SQL_DIR = SQL
 TITLE_PREFIX = "-- title:"
 MISSING = "-"
 

@@ -11,7 +11,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from build import BuildResult, run_pipeline  # noqa: E402
+from bordercoop.pipeline import BuildResult, run_pipeline  # noqa: E402
 
 
 @pytest.fixture(scope="session")

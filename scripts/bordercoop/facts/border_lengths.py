@@ -1,0 +1,258 @@
+"""Rules for border lengths: the length of Vietnam's border with a neighbour, as
+a total, its land part or its water part.
+
+A km figure counts only where the sentence names the country pair (or a word
+for "the two countries") and the clause is about the border itself, not a
+road, a distance, or one province's stretch. Words and patterns:
+``lang/<code>/border_lengths.toml``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+
+import pandas as pd
+
+from bordercoop.checks import Issue, csv_line
+from bordercoop.facts.base import DocumentFacts, FactType
+from bordercoop.text.article import Article, Sentence
+from bordercoop.text.numbers import parse_number
+from bordercoop.text.phrases import cue
+from bordercoop.text.places import Mention
+
+# Land + water may differ from the total by this much (rounding of stated figures).
+TOLERANCE_KM = Decimal("0.001")
+
+
+def segments_add_up(total: Decimal | float, land: Decimal | float, water: Decimal | float) -> bool:
+    """True when land + water = total to within TOLERANCE_KM."""
+    return abs(Decimal(str(land)) + Decimal(str(water)) - Decimal(str(total))) <= TOLERANCE_KM
+
+
+def segments_disagree(lengths: Mapping[str, Decimal | float], qualified: bool) -> bool:
+    """True when total, land and water are all stated exactly (no qualifier such
+    as "about" or "more than") and land + water is not the total: the one rule
+    extraction and validation share."""
+    return (
+        not qualified
+        and {"total", "land", "water"} <= lengths.keys()
+        and not segments_add_up(lengths["total"], lengths["land"], lengths["water"])
+    )
+
+
+@dataclass
+class LengthSentence:
+    """A sentence that may state border lengths, with what its figures share."""
+
+    s: Sentence
+    has_pair: bool
+    local_units: list[Mention]
+
+
+def _words(art: Article, name: str) -> re.Pattern[str]:
+    return cue(art.lang, "border_lengths", name)
+
+
+def _mentions_border(art: Article, start: int, end: int) -> bool:
+    segment = art.folded[start:end]
+    return any(w in segment for w in art.lang.words("border_lengths", "border_words"))
+
+
+def _local_subject_before(art: Article, s: Sentence, units: list[Mention], pos: int) -> bool:
+    """True when, in the same ";"-part of the sentence, a unit with a verb of
+    having (``local_verb``) comes before ``pos`` and Vietnam is not named after it
+    (a country pair would make it the national border)."""
+    part_start = max(s.start, art.folded.rfind(";", s.start, pos) + 1)
+    local_verb = art.lang.pattern("border_lengths", "local_verb")
+    subjects = [u for u in units if part_start <= u.start < pos and local_verb.match(art.folded, u.end, u.end + 30)]
+    if not subjects:
+        return False
+    last = subjects[-1].end
+    return not any(n.key == "VN" and last <= n.start < pos for n in s.names)
+
+
+def _length_country(art: Article, s: Sentence, pos: int, pair_end: int) -> str | None:
+    """The neighbour of a length: named in the pair right after the number, else
+    the nearest country named before it (one sentence may give the borders with
+    two neighbours), else the article's."""
+    countries = [n for n in s.names if n.is_country and n.key != "VN"]
+    after = [n for n in countries if pos < n.start < pair_end]
+    if pair_end > pos and after:
+        return after[0].country_code
+    before = [n for n in countries if n.start < pos]
+    if before:
+        return before[-1].country_code
+    return countries[0].country_code if countries else art.foreign
+
+
+def _segment(art: Article, clause: str) -> str | None:
+    if _words(art, "water").search(clause):
+        return "water"
+    if _words(art, "land").search(clause):
+        return "land"
+    if _words(art, "total").search(clause) or art.lang.pattern("border_lengths", "copula_before").search(clause):
+        return "total"
+    return None
+
+
+def _qualifier(art: Article, clause_start: int, pos: int) -> str:
+    """"about", "nearly", "more than"... written right before the figure."""
+    before = art.folded[clause_start:pos].rstrip()
+    for q in sorted(art.lang.words("border_lengths", "qualifiers"), key=len, reverse=True):
+        if re.search(rf"(?<!\w){re.escape(art.lang.fold(q))}$", before):
+            return art.text[clause_start + len(before) - len(q):clause_start + len(before)]
+    return ""
+
+
+def _evidence_start(art: Article, clause_start: int, pos: int) -> int:
+    """The clause from its first letter or digit, without a lead word (``lead``)."""
+    ev_start = clause_start
+    while ev_start < pos and not art.text[ev_start].isalnum():
+        ev_start += 1
+    lead = art.lang.pattern("border_lengths", "lead").match(art.folded[ev_start:pos])
+    if lead and lead.end() < pos - ev_start:
+        ev_start += lead.end()
+    return ev_start
+
+
+def _is_local(art: Article, ls: LengthSentence, m: re.Match[str], clause_start: int, pair_after: re.Match[str] | None) -> bool:
+    """A distance or one unit's stretch, not the country border."""
+    near = art.folded[max(clause_start, m.start() - 60):m.start()]
+    local = not pair_after and (
+        art.lang.pattern("border_lengths", "local_subject").search(near)
+        or _local_subject_before(art, ls.s, ls.local_units, m.start())
+    )
+    not_length = _words(art, "not_length").search(near) and not art.lang.pattern("border_lengths", "province_count").search(near)
+    return bool(not_length or local)
+
+
+def _length_row(art: Article, ls: LengthSentence, m: re.Match[str], clause_start: int, notes: list[str]) -> dict | None:
+    s = ls.s
+    clause = art.folded[clause_start:m.start()]
+    if not _mentions_border(art, clause_start, m.start()) and not _mentions_border(art, s.start, m.start()):
+        return None
+    value_text = art.text[m.start("n"):m.end("n")]
+    if not ls.has_pair:
+        notes.append(f"km figure without a country pair: {value_text} km in {art.text[s.start:s.end][:100]!r}")
+        return None
+    pair_after = art.lang.pattern("border_lengths", "pair_after").match(art.folded, m.end(), min(s.end, m.end() + 60))
+    if _is_local(art, ls, m, clause_start, pair_after):
+        notes.append(f"km figure is a distance or a local stretch, not a border length: {value_text} km")
+        return None
+    segment = _segment(art, clause)
+    if segment is None:
+        notes.append(f"km figure with no border segment word: {value_text} km")
+        return None
+    pair_end = m.end() + (pair_after.end() - m.end() + 20 if pair_after else 0)
+    return {
+        "country_a": "VN",
+        "country_b": _length_country(art, s, m.start(), pair_end),
+        "segment": segment,
+        "length_km": parse_number(art.lang, value_text),
+        "qualifier": _qualifier(art, clause_start, m.start()),
+        "char_start": _evidence_start(art, clause_start, m.start()),
+        "char_end": m.end(),
+    }
+
+
+def _length_sentence(art: Article, s: Sentence) -> LengthSentence | None:
+    if not _mentions_border(art, s.start, s.end) or "km" not in art.folded[s.start:s.end]:
+        return None
+    foreign = [c for c in s.countries() if c != "VN"]
+    pair_word = cue(art.lang, "sides", "pair").search(art.folded[s.start:s.end])
+    has_pair = bool(("VN" in s.countries() and foreign) or (pair_word and art.foreign))
+    return LengthSentence(s, has_pair, [n for n in s.names if n.is_unit])
+
+
+def extract_lengths(art: Article) -> tuple[list[dict], list[str]]:
+    rows: list[dict] = []
+    notes: list[str] = []
+    for s in art.sentences:
+        ls = _length_sentence(art, s)
+        if ls is None:
+            continue
+        prev_end = s.start
+        for m in art.lang.pattern("border_lengths", "km").finditer(art.folded, s.start, s.end):
+            row = _length_row(art, ls, m, prev_end, notes)
+            prev_end = m.end()
+            if row is not None:
+                rows.append(row)
+    return _dedupe(rows, notes), notes
+
+
+def _dedupe(rows: list[dict], notes: list[str]) -> list[dict]:
+    """One row per (pair, segment): the first statement; a later, different figure
+    is noted. An exact total that land + water do not add up to drops land and water."""
+    kept: dict[tuple[str, str, str], dict] = {}
+    for r in rows:
+        key = (r["country_a"], r["country_b"], r["segment"])
+        if key in kept:
+            if kept[key]["length_km"] != r["length_km"]:
+                notes.append(f"second, different {r['segment']} length {r['length_km']} km kept out (first: {kept[key]['length_km']})")
+            continue
+        kept[key] = r
+    by_pair: dict[tuple[str, str], dict[str, dict]] = {}
+    for (a, b, seg), r in kept.items():
+        by_pair.setdefault((a, b), {})[seg] = r
+    for (a, b), segs in by_pair.items():
+        lengths = {seg: r["length_km"] for seg, r in segs.items()}
+        if segments_disagree(lengths, qualified=any(r["qualifier"] for r in segs.values())):
+            total = lengths["land"] + lengths["water"]
+            notes.append(f"{a}-{b}: land + water = {total} km is not the total {segs['total']['length_km']} km; land and water dropped")
+            del kept[(a, b, "land")]
+            del kept[(a, b, "water")]
+    return list(kept.values())
+
+
+def extract(art: Article, facts: DocumentFacts) -> None:
+    lengths, notes = extract_lengths(art)
+    facts.notes.extend(notes)
+    doc_id = facts.document.document_id
+    facts.table("border_lengths").extend({"document_id": doc_id, **r, "method": "rule", "note": ""} for r in lengths)
+
+
+def compare(facts: DocumentFacts) -> set:
+    return {(r["country_b"], r["segment"], float(r["length_km"])) for r in facts.table("border_lengths")}
+
+
+def expected(entry: dict) -> set:
+    return {(r["country_b"], r["segment"], float(r["length_km"])) for r in entry["border_lengths"]}
+
+
+def _segments_by_pair(frame: pd.DataFrame) -> list[tuple[tuple, dict]]:
+    """The groups of ``groupby(["document_id", "country_a", "country_b"], sort=True)``
+    as ``((doc, a, b), {segment: (length_km, index, qualifier or "")})``: a repeated
+    segment keeps its last row, rows with a missing key are left out, keys sorted."""
+    groups: dict[tuple, dict] = {}
+    names = ("document_id", "country_a", "country_b", "segment", "length_km", "qualifier")
+    rows = zip(frame.index.tolist(), *(frame[c].tolist() for c in names), strict=True)
+    for index, doc, a, b, segment, length, qualifier in rows:
+        if pd.isna(doc) or pd.isna(a) or pd.isna(b):
+            continue
+        groups.setdefault((doc, a, b), {})[segment] = (length, index, "" if pd.isna(qualifier) else qualifier)
+    return sorted(groups.items(), key=lambda item: item[0])
+
+
+def check_sums(frames: dict[str, pd.DataFrame]) -> list[Issue]:
+    """Land + water = total (±TOLERANCE_KM) where all three are stated exactly."""
+    issues = []
+    for (doc, a, b), segs in _segments_by_pair(frames["border_lengths"]):
+        lengths = {seg: length for seg, (length, _, _) in segs.items()}
+        if segments_disagree(lengths, qualified=any(q for _, _, q in segs.values())):
+            total, land, water = lengths["total"], lengths["land"], lengths["water"]
+            issues.append(Issue("border_lengths", csv_line(segs["total"][1]), "length_km",
+                                f"{doc} {a}-{b}: land {land} + water {water} = {land + water:.3f} km, not the total {total} km"))
+    return issues
+
+
+FACT = FactType(
+    table="border_lengths",
+    extract=extract,
+    sort_keys=("document_id", "country_a", "country_b", "segment"),
+    compare=compare,
+    expected=expected,
+    checks=(check_sums,),
+)

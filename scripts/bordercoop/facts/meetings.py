@@ -1,0 +1,467 @@
+"""Rules for meetings: talks, online talks, visits and exchanges, with their parties.
+
+A trigger phrase ("hội đàm", "chuyến thăm"...) is an event when it has its own
+date ("Chiều 9/12, ... Hội đàm", "chuyến thăm Việt Nam từ ngày 26 đến 30-8") or
+is referred to as a specific event ("Tại buổi hội đàm", "Hội đàm do ông ...").
+Generic mentions ("duy trì cơ chế hội đàm định kỳ", "Biên bản Hội đàm năm 2024")
+are not. Mentions of the same kind are one meeting unless their dates differ.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from functools import cache
+
+import pandas as pd
+
+from bordercoop.checks import Issue, column_values, csv_line
+from bordercoop.facts.base import DocumentFacts, FactType, make_id
+from bordercoop.lang import Language
+from bordercoop.text.article import Article, Sentence
+from bordercoop.text.dates import DateExpr, resolve
+from bordercoop.text.phrases import PhraseIndex, anchored, cue
+from bordercoop.text.places import Mention, places
+
+FAMILY = {"talks": "talks", "online_talks": "talks", "visit": "visit", "exchange": "exchange", "other": "other"}
+KINDS = ("online_talks", "talks", "visit", "exchange", "other")
+DATE_AFTER_WINDOW = 130
+SENTENCE_START_WINDOW = 25
+CANCELLED_AFTER_WINDOW = 60
+
+
+_PARENS = re.compile(r"\([^()]*\)")
+
+
+@dataclass
+class Trigger:
+    kind: str
+    start: int
+    end: int
+    sentence: Sentence
+    date: DateExpr | None = None
+    definite: bool = False
+
+
+@dataclass
+class MeetingDraft:
+    anchor: Trigger
+    kind: str
+    mentions: list[Trigger] = field(default_factory=list)
+    cancelled: bool = False
+
+
+@cache
+def _trigger_index(lang: Language) -> PhraseIndex:
+    """Every trigger phrase (folded) -> its kind."""
+    return PhraseIndex.build({lang.fold(p): kind for kind in KINDS for p in lang.words("meetings", kind)})
+
+
+def find_triggers(art: Article) -> list[Trigger]:
+    found: list[Trigger] = []
+    for s in art.sentences:
+        here = [Trigger(kind, a, b, s) for a, b, kind in _trigger_index(art.lang).find_all(art.folded, s.start, s.end)]
+        here = [t for t in here if not anchored(art.lang, "meetings", "blocked_before", "end").search(art.folded[max(s.start, t.start - 25):t.start])]
+        here = _merge_listed(art, here)
+        _assign_dates(art, s, here)
+        for t in here:
+            before = art.folded[max(s.start, t.start - 25):t.start]
+            after = art.folded[t.end:min(s.end, t.end + 25)]
+            pointed = bool(anchored(art.lang, "meetings", "definite_before", "end").search(before))
+            t.definite = bool(
+                t.date is not None
+                or pointed
+                or anchored(art.lang, "meetings", "definite_after", "start").match(" " + after.lstrip(" "))
+                or t.start == s.start
+            )
+            if t.date is None and not pointed and anchored(art.lang, "meetings", "generic_sentence", "any").search(art.folded, s.start, t.start):
+                t.definite = False
+            if t.date is None and anchored(art.lang, "meetings", "habitual", "any").search(art.folded, s.start, t.start):
+                t.definite = False
+        found.extend(t for t in here if t.definite)
+    return found
+
+
+_KIND_PRIORITY = ("online_talks", "talks", "exchange", "visit", "other")
+
+
+def _merge_listed(art: Article, triggers: list[Trigger]) -> list[Trigger]:
+    """Triggers listed together name one programme ("chương trình gặp mặt, giao
+    lưu hữu nghị"): one trigger of the most specific kind."""
+    merged: list[Trigger] = []
+    for t in triggers:
+        prev = merged[-1] if merged else None
+        if prev is not None and art.lang.pattern("meetings", "list_gap").fullmatch(art.folded[prev.end:t.start]):
+            kind = min(prev.kind, t.kind, key=_KIND_PRIORITY.index)
+            merged[-1] = Trigger(kind, prev.start, t.end, prev.sentence)
+        else:
+            merged.append(t)
+    return merged
+
+
+def _assign_dates(art: Article, s: Sentence, triggers: list[Trigger]) -> None:
+    """Give each trigger the date written right after it, else the date that opens
+    the sentence ("Chiều 9/12, ..."). A date serves one trigger only."""
+    claimed: set[int] = set()
+    usable = [d for d in s.dates if not d.until_now and not d.anniversary]
+    for i, t in enumerate(triggers):
+        limit = triggers[i + 1].start if i + 1 < len(triggers) else s.end
+        after = [
+            d for d in usable
+            if t.end <= d.start < min(limit, t.end + DATE_AFTER_WINDOW) and id(d) not in claimed
+            and _same_clause(art.lang, art.folded[t.end:d.start], d.precision)
+        ]
+        if after:
+            # the most precise date of the trigger's clause ("năm 2026 ... vào quý I/2026")
+            best = min(after, key=lambda d: (_RANK[d.precision], d.start))
+            t.date = best
+            claimed.add(id(best))
+    opening = [d for d in usable if d.start - s.start <= SENTENCE_START_WINDOW and id(d) not in claimed]
+    for t in triggers:
+        if not opening:
+            break
+        if t.date is None or (t.date.precision != "day" and opening[0].precision == "day"):
+            t.date = opening.pop(0)
+            claimed.add(id(t.date))
+
+
+
+
+def _same_clause(lang: Language, between: str, precision: str) -> bool:
+    """A date after a trigger is the trigger's unless it opens a new clause
+    (", ngày 28 tháng 3 năm 2025, lực lượng ..."). A month or year must stand in
+    the trigger's own clause; a clause that goes on about the same event
+    (", dự kiến diễn ra trong Quý III/2025") counts as the same."""
+    if lang.pattern("meetings", "clause_opening_date").search(between) and not anchored(lang, "meetings", "continuation", "end").search(between):
+        return False
+    if precision == "day":
+        return True
+    rest = _PARENS.sub("", between)
+    last_break = max(rest.rfind(","), rest.rfind(";"), rest.rfind(":"))
+    if last_break == -1:
+        return True
+    tail = rest[last_break + 1:].strip()
+    # ", làm việc tại tỉnh Kratie vào tháng 4/2026": a time adverbial of the same predicate
+    return bool(anchored(lang, "meetings", "continuation", "start").match(tail) or (";" not in rest and lang.pattern("meetings", "time_adverbial").search(tail)))
+
+
+def _announced(art: Article, t: Trigger) -> bool:
+    """A plan stated right before the trigger, in the same clause: "sẽ tổ chức
+    cuộc hội đàm tiếp theo" is another meeting than the one being reported."""
+    before = art.folded[max(t.sentence.start, t.start - 25):t.start]
+    clause = re.split(r"[,;:]", before)[-1]
+    return bool(anchored(art.lang, "meetings", "planned", "any").search(clause))
+
+
+def _status(art: Article, t: Trigger) -> str:
+    """Planned or cancelled when a cue stands just before the trigger or between
+    the trigger and its own date ("sẽ thăm", "sẽ được tổ chức từ ngày 20")."""
+    s = t.sentence
+    lo = max(s.start, t.start - 40)
+    hi = t.date.start if t.date and t.date.start > t.end else t.end
+    window = art.folded[lo:hi]
+    # a cancellation is often told after the date: "..., dự kiến diễn ra ngày 28/10/2025 tại ..., đã bị hoãn"
+    after = (t.date.end if t.date and t.date.start > t.end else t.end) + CANCELLED_AFTER_WINDOW
+    if anchored(art.lang, "meetings", "cancelled", "any").search(art.folded, lo, min(s.end, after)):
+        return "cancelled"
+    if anchored(art.lang, "meetings", "planned", "any").search(window):
+        return "planned"
+    return "held"
+
+
+
+
+def _venue(art: Article, t: Trigger) -> str:
+    """The place after "tại" before the trigger or just after it (not for visits,
+    whose destination is a country)."""
+    if t.kind == "visit":
+        return ""
+    s = t.sentence
+    for m in art.lang.pattern("meetings", "venue").finditer(art.folded, s.start, min(s.end, t.end + 60)):
+        raw = art.text[m.start(1):m.end(1)].strip()
+        if art.lang.pattern("meetings", "venue_start").match(raw) and not any(a == 0 for a, _, _ in _trigger_index(art.lang).find_all(art.lang.fold(raw), 0, len(raw))):
+            return art.lang.pattern("meetings", "venue_end").split(raw)[0].strip().rstrip(".!?…")
+    return ""
+
+
+_RANK = {"day": 0, "month": 1, "year": 2}
+
+
+def group_meetings(art: Article, triggers: list[Trigger]) -> list[MeetingDraft]:
+    """Dated mentions of one kind family and status are one meeting when their
+    dates are the same or one contains the other ("Hội đàm thường niên năm 2024"
+    and "Sáng 12/3"). An undated mention ("Tại hội đàm", "chuyến thăm đã được hoãn
+    lại") refers back to the first meeting of its family, whatever its status,
+    unless it announces a new one ("sẽ tổ chức cuộc hội đàm tiếp theo vào quý I
+    năm sau"), which joins a planned meeting or makes one. (So "... sẽ hội đàm ngày
+    20/3. Tại buổi hội đàm, hai bên đã ..." is read as one planned meeting.)"""
+    drafts: list[MeetingDraft] = []
+    bounds: dict[int, tuple] = {}
+    for t in triggers:
+        if t.date is not None:
+            r = resolve(t.date, t.sentence.dates, art.body_ref)
+            bounds[id(t)] = (r.start, r.end, t.date.text, t.date.precision)
+    dated = sorted((t for t in triggers if t.date is not None), key=lambda t: (_RANK[t.date.precision], t.start))  # type: ignore[union-attr]
+    for t in dated:
+        same = [
+            d for d in drafts
+            if FAMILY[d.kind] == FAMILY[t.kind] and _status(art, d.anchor) == _status(art, t)
+            and _compatible(bounds[id(d.anchor)], bounds[id(t)])
+        ]
+        if same:
+            same[0].mentions.append(t)
+        else:
+            drafts.append(MeetingDraft(t, t.kind, [t]))
+    drafts.sort(key=lambda d: d.anchor.start)
+    undated = sorted((t for t in triggers if t.date is None), key=lambda t: (t.sentence.is_caption, t.start))
+    for t in undated:
+        # an undated "buổi làm việc" / "hội nghị" is usually a session of the
+        # article's main event: it joins any meeting already found
+        family = [d for d in drafts if FAMILY[d.kind] == FAMILY[t.kind] or FAMILY[t.kind] == "other"]
+        if _announced(art, t):
+            family = [d for d in family if _status(art, d.anchor) == "planned"]
+        if family:
+            family[0].mentions.append(t)
+        else:
+            drafts.append(MeetingDraft(t, t.kind, [t]))
+    for d in drafts:
+        if any(m.kind == "online_talks" for m in d.mentions):
+            d.kind = "online_talks"
+        # "chuyến thăm đã được hoãn lại" said of the planned visit: it is cancelled
+        if any(_status(art, m) == "cancelled" for m in d.mentions) and _status(art, d.anchor) == "planned":
+            d.cancelled = True
+    return sorted(drafts, key=lambda d: d.anchor.start)
+
+
+
+
+def _neighbours_of(art: Article, draft: MeetingDraft) -> list[str]:
+    """The article's neighbour country; both neighbours when the meeting's
+    sentences speak of three sides ("cuộc họp ba bên") and the article names two."""
+    three = cue(art.lang, "sides", "three")
+    if any(three.search(art.folded, m.sentence.start, m.sentence.end) for m in draft.mentions) and len(art.neighbours) > 1:
+        return art.neighbours[:2]
+    return [art.foreign] if art.foreign else []
+
+
+def _compatible(a: tuple, b: tuple) -> bool:
+    """Same date text, or (when both are resolved) a year or a span of days that
+    contains the other ("Hội đàm thường niên năm 2024" and "Sáng 12/3"; a visit
+    "từ 30/9 đến 2/10" and "Ngày 2/10, đoàn đến thăm ..."); a month does not merge
+    with a day in it, which is often another event."""
+    if a[2] == b[2]:
+        return True
+    if None in (a[0], a[1], b[0], b[1]):
+        return False
+
+    def container(x: tuple) -> bool:
+        whole_year = x[0].month == 1 and x[0].day == 1 and x[1].month == 12 and x[1].day == 31 and x[0].year == x[1].year
+        days = x[3] == "day" and x[0] < x[1]  # "từ 30/9 đến 2/10": a day in it is part of it
+        return whole_year or days
+
+    return (container(a) and a[0] <= b[0] and b[1] <= a[1]) or (container(b) and b[0] <= a[0] and a[1] <= b[1])
+
+
+def _parties(art: Article, draft: MeetingDraft) -> list[dict[str, str]] | None:
+    """Parties from the meeting's sentences: provinces named there (each with the
+    nearest organisation before it), else the countries; the neighbour comes from
+    the article when the sentences say only "hai bên" or name only Vietnam."""
+    names: list[Mention] = []
+    seen_sentences: set[int] = set()
+    for m in draft.mentions:
+        if m.sentence.start in seen_sentences:
+            continue
+        seen_sentences.add(m.sentence.start)
+        names.extend(m.sentence.names)
+    # a unit named only as the venue ("tại Thủ đô Viêng Chăn") is not a party
+    units = [n for n in names if n.is_unit and not art.lang.pattern("meetings", "at_venue").search(art.folded, max(0, n.start - 30), n.start)]
+    unit_ids = {n.key for n in units}
+    parents = {places()[u].parent_id for u in unit_ids} & unit_ids
+    parties: list[dict[str, str]] = []
+    by_unit: dict[str, dict[str, str]] = {}
+    for n in units:
+        if n.key in parents:
+            continue
+        if n.key in by_unit:
+            if not by_unit[n.key]["organisation"]:
+                by_unit[n.key]["organisation"] = _organisation(art, n)
+            continue
+        by_unit[n.key] = {"country_code": n.country_code, "province_id": n.key, "organisation": _organisation(art, n)}
+        parties.append(by_unit[n.key])
+    countries = {n.country_code for n in names}
+    if not any(p["country_code"] == "VN" for p in parties):
+        parties.insert(0, {"country_code": "VN", "province_id": "", "organisation": ""})
+    foreign_named = sorted(c for c in countries if c != "VN")
+    if not any(p["country_code"] != "VN" for p in parties):
+        if foreign_named and draft.kind != "other":
+            foreign = foreign_named
+        elif draft.kind == "other":
+            # a conference or meeting counts only with a foreign unit among its
+            # parties or "hai bên / hai tỉnh": a country named in passing is not a party
+            if not (art.foreign and any(art.mentions_both_sides(m.sentence) for m in draft.mentions)):
+                return None
+            foreign = _neighbours_of(art, draft)
+        elif art.foreign and (
+            draft.kind == "visit"
+            or any(art.mentions_both_sides(m.sentence) for m in draft.mentions)
+            or _trigger_index(art.lang).find_all(art.title_folded, 0, len(art.title_folded))
+        ):
+            foreign = _neighbours_of(art, draft)
+        else:
+            return None
+        parties.extend({"country_code": c, "province_id": "", "organisation": ""} for c in foreign)
+    for p in parties:
+        if not p["province_id"] and not p["organisation"]:
+            p["organisation"] = _national_organisation(art, draft, p["country_code"])
+    vn = [p for p in parties if p["country_code"] == "VN"]
+    other = [p for p in parties if p["country_code"] != "VN"]
+    return vn + other
+
+
+def _organisation(art: Article, n: Mention) -> str:
+    """The organisation named just before a province ("Sở Ngoại vụ tỉnh Lai Châu",
+    "Ban Ngoại vụ Chính quyền nhân dân châu Hồng Hà", "BĐBP 3 tỉnh gồm Huế, Đà Nẵng
+    và Quảng Ngãi"): the nearest known body within the sentence, joined with a body
+    right before it, and not across a unit of another country."""
+    s = art.sentence_at(n.start)
+    window_start = max(s.start, n.start - 90)
+    found = list(cue(art.lang, "organisations", "names").finditer(art.folded, window_start, n.start))
+    if not found:
+        return ""
+    last = found[-1]
+    start = last.start()
+    for prev in reversed(found[:-1]):
+        if art.folded[prev.end():start].strip() == "":
+            start = prev.start()
+        else:
+            break
+    between = art.folded[last.end():n.start]
+    if re.search(r"[;.]", between):
+        return ""
+    crossed = [u for u in s.names if last.end() <= u.start < n.start and u.country_code != n.country_code]
+    if crossed:
+        return ""
+    return art.text[start:last.end()]
+
+
+def _national_organisation(art: Article, draft: MeetingDraft, country: str) -> str:
+    """A national body for a party without a province: one followed by the party's
+    country name ("Bộ Quốc phòng Trung Quốc"), or for Vietnam one followed by no
+    country name ("Bộ trưởng Bộ Ngoại giao Bùi Thanh Sơn")."""
+    s = draft.anchor.sentence
+    countries = [c for c in s.names if c.is_country]
+    for m in cue(art.lang, "organisations", "national").finditer(art.folded, s.start, s.end):
+        after = [c for c in countries if 0 <= c.start - m.end() <= 3]
+        if (after and after[0].country_code == country) or (not after and country == "VN"):
+            return art.text[m.start():m.end()]
+    return ""
+
+
+def extract_meetings(art: Article) -> tuple[list[dict], list[str]]:
+    """Rows for the meetings and meeting_parties tables (ids added later), and
+    notes on mentions that looked like meetings but were not kept."""
+    notes: list[str] = []
+    rows: list[dict] = []
+    for draft in group_meetings(art, find_triggers(art)):
+        parties = _parties(art, draft)
+        anchor = draft.anchor
+        s = anchor.sentence
+        if parties is None:
+            notes.append(f"meeting-like mention without a neighbour party: {art.text[s.start:s.end][:120]!r}")
+            continue
+        resolved = resolve(anchor.date, s.dates, art.body_ref)
+        if anchor.date is not None and resolved.precision == "unknown":
+            notes.append(f"{draft.kind} dated {anchor.date.text!r} but no year in the body: dates left unknown (curate if known)")
+        elif anchor.date is None:
+            notes.append(f"{draft.kind} without a date in the text: {art.text[s.start:s.end][:80]!r}")
+        rows.append({
+            "trigger_start": anchor.start,
+            "kind": draft.kind,
+            "status": "cancelled" if draft.cancelled else _status(art, anchor),
+            "date_start": resolved.start,
+            "date_end": resolved.end,
+            "date_precision": resolved.precision,
+            "date_basis": resolved.basis,
+            "date_text": anchor.date.text if anchor.date else "",
+            "year_evidence": resolved.year_evidence if resolved.basis == "inferred" else "",
+            "venue": _venue(art, anchor),
+            "char_start": s.start,
+            "char_end": s.end,
+            "parties": parties,
+        })
+    return rows, notes
+
+
+ID_PREFIX = "m"
+
+
+def extract(art: Article, facts: DocumentFacts) -> None:
+    meetings, notes = extract_meetings(art)
+    facts.notes.extend(notes)
+    doc_id = facts.document.document_id
+    for m in meetings:
+        mid = make_id(ID_PREFIX, doc_id, m.pop("trigger_start"))
+        parties = m.pop("parties")
+        facts.table("meetings").append({"meeting_id": mid, "document_id": doc_id, **m, "method": "rule", "note": ""})
+        for i, p in enumerate(parties):
+            facts.table("meeting_parties").append({"meeting_id": mid, "party_index": i, **p, "method": "rule", "note": ""})
+
+
+def _iso(d: dt.date | None) -> str | None:
+    return d.isoformat() if d else None
+
+
+def compare(facts: DocumentFacts) -> set:
+    sides: dict[str, set] = {}
+    for p in facts.table("meeting_parties"):
+        sides.setdefault(p["meeting_id"], set()).add(p["country_code"])
+    return {(m["kind"], m["status"], _iso(m["date_start"]), _iso(m["date_end"]), m["date_precision"],
+             tuple(sorted(sides[m["meeting_id"]]))) for m in facts.table("meetings")}
+
+
+def expected(entry: dict) -> set:
+    return {(m["kind"], m["status"], m["date_start"], m["date_end"], m["date_precision"], tuple(sorted(m["countries"])))
+            for m in entry["meetings"]}
+
+
+def check_parties(frames: dict[str, pd.DataFrame]) -> list[Issue]:
+    """Every meeting has a Vietnamese and a foreign party."""
+    meetings, parties = frames["meetings"], frames["meeting_parties"]
+    issues = []
+    sides: dict[object, set] = {}
+    for meeting_id, country in zip(column_values(parties, "meeting_id"), column_values(parties, "country_code"), strict=True):
+        if not pd.isna(meeting_id):
+            sides.setdefault(meeting_id, set()).add(country)
+    for index, meeting_id in zip(meetings.index.tolist(), column_values(meetings, "meeting_id"), strict=True):
+        countries = sides.get(meeting_id, set())
+        if "VN" not in countries:
+            issues.append(Issue("meetings", csv_line(index), "meeting_id", f"meeting {meeting_id} has no Vietnamese party"))
+        if not countries - {"VN"}:
+            issues.append(Issue("meetings", csv_line(index), "meeting_id", f"meeting {meeting_id} has no foreign party"))
+    return issues
+
+
+def check_dates(frames: dict[str, pd.DataFrame]) -> list[Issue]:
+    """A date basis exactly when a date is given; a precision other than unknown
+    only with both bounds."""
+    m = frames["meetings"]
+    unknown = m["date_start"].isna() & m["date_end"].isna()
+    issues = [Issue("meetings", csv_line(i), "date_basis", "date_basis given but both dates are empty") for i in m.index[unknown & m["date_basis"].notna()]]
+    issues += [Issue("meetings", csv_line(i), "date_basis", "dates given without a date_basis") for i in m.index[~unknown & m["date_basis"].isna()]]
+    partial = m["date_start"].isna() | m["date_end"].isna()
+    issues += [Issue("meetings", csv_line(i), "date_precision", f"precision {m.at[i, 'date_precision']!r} needs both date_start and date_end")
+               for i in m.index[partial & (m["date_precision"] != "unknown")]]
+    return issues
+
+
+FACT = FactType(
+    table="meetings",
+    extract=extract,
+    sort_keys=("document_id", "char_start", "meeting_id"),
+    compare=compare,
+    expected=expected,
+    id_prefix=ID_PREFIX,
+    children=(("meeting_parties", ("meeting_id", "party_index")),),
+    checks=(check_parties, check_dates),
+)

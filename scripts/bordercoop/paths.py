@@ -1,0 +1,16 @@
+"""Where things are: the one place that knows the repository layout."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parent  # scripts/bordercoop
+SCRIPTS = PACKAGE.parent
+ROOT = SCRIPTS.parent
+SEEDS = ROOT / "seeds"
+DATA = ROOT / "data"
+SCHEMAS = ROOT / "schemas"
+REFERENCE = SCRIPTS / "reference"
+SQL = SCRIPTS / "sql"
+LANGUAGES = PACKAGE / "lang"
+BUILD = ROOT / "build"

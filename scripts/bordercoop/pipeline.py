@@ -1,0 +1,220 @@
+"""The pipeline: the one list of stages that the build and the benchmark run.
+
+    ingest -> extract -> curate -> assemble -> validate -> publish -> frictionless
+
+Each stage is a function of a ``PipelineState`` that reads what earlier stages
+left there and adds its own output. ``build`` runs them into a staging folder
+and swaps the result into place only if every check has passed, so a failed
+build leaves the old package untouched.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bordercoop.paths import ROOT, SEEDS
+from bordercoop.stages.assemble import Tables, assemble
+from bordercoop.stages.curate import CurationError, apply_curation, load_curation
+from bordercoop.stages.extract import DocumentFacts, extract_document
+from bordercoop.stages.ingest import Document, IngestResult, ingest
+from bordercoop.stages.publish import swap_into_place, write_staging
+from bordercoop.stages.report import write_report
+from bordercoop.stages.validate import Issue, ValidationFailed, check_package, check_tables
+
+# Below this many documents a process pool costs more than it saves.
+POOL_MIN_DOCUMENTS = 64
+
+
+class ExtractionError(RuntimeError):
+    """A rule failed on one article; the message names the file."""
+
+
+class Skipped(Exception):
+    """A stage that was deliberately not run; the message says why."""
+
+
+@dataclass
+class PipelineState:
+    seeds: Path
+    package_root: Path  # document paths are recorded relative to this folder
+    staging: Path | None = None  # where publish writes the package
+    jobs: int = 1  # extraction processes
+    fail_fast: bool = True  # raise ValidationFailed as soon as a check fails
+    frictionless_max_rows: int | None = None  # skip Frictionless above this many rows
+    ingested: IngestResult = field(default_factory=IngestResult)
+    facts: list[DocumentFacts] = field(default_factory=list)
+    curation_notes: list[str] = field(default_factory=list)
+    tables: Tables = field(default_factory=dict)
+    issues: list[Issue] = field(default_factory=list)
+    descriptor: Path | None = None
+    frictionless_issues: list[Issue] = field(default_factory=list)
+
+    @property
+    def rows(self) -> int:
+        return sum(len(rows) for rows in self.tables.values())
+
+    def texts(self) -> dict[str, str]:
+        return {d.document_id: d.text for d in self.ingested.documents}
+
+
+def _ingest(s: PipelineState) -> None:
+    s.ingested = ingest(s.seeds, package_root=s.package_root)
+
+
+def _extract_one(doc: Document) -> DocumentFacts:
+    try:
+        return extract_document(doc)
+    except Exception as exc:  # a rule bug must not hide which article triggered it
+        raise ExtractionError(f"{doc.path}: extraction failed: {type(exc).__name__}: {exc}") from exc
+
+
+def extract_all(documents: list[Document], jobs: int) -> list[DocumentFacts]:
+    """Facts of every document, in document order: the same list (and so the same
+    bytes downstream) whatever the number of processes."""
+    if jobs <= 1 or len(documents) < POOL_MIN_DOCUMENTS:
+        return [_extract_one(d) for d in documents]
+    chunk = max(1, len(documents) // (jobs * 8))
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        return list(pool.map(_extract_one, documents, chunksize=chunk))
+
+
+def _extract(s: PipelineState) -> None:
+    s.facts = extract_all(s.ingested.documents, s.jobs)
+
+
+def _curate(s: PipelineState) -> None:
+    s.facts, s.curation_notes = apply_curation(s.facts, load_curation())
+
+
+def _assemble(s: PipelineState) -> None:
+    s.tables = assemble(s.facts)
+
+
+def _validate(s: PipelineState) -> None:
+    s.issues = check_tables(s.tables, s.texts())
+    if s.issues and s.fail_fast:
+        raise ValidationFailed(s.issues)
+
+
+def _publish(s: PipelineState) -> None:
+    if s.staging is None:
+        raise Skipped("skipped: no staging folder")
+    s.descriptor = write_staging(s.tables, s.staging)
+
+
+def _frictionless(s: PipelineState) -> None:
+    if s.frictionless_max_rows is not None and s.rows > s.frictionless_max_rows:
+        raise Skipped(f"skipped: {s.rows:,} rows > --frictionless-max-rows {s.frictionless_max_rows:,}")
+    if s.descriptor is None:
+        raise Skipped("skipped: nothing published")
+    s.frictionless_issues = check_package(s.descriptor)
+    if s.frictionless_issues and s.fail_fast:
+        raise ValidationFailed(s.frictionless_issues)
+
+
+Stage = Callable[[PipelineState], None]
+STAGES: dict[str, Stage] = {
+    "ingest": _ingest,
+    "extract": _extract,
+    "curate": _curate,
+    "assemble": _assemble,
+    "validate": _validate,
+    "publish": _publish,
+    "frictionless": _frictionless,
+}
+CHECKED_STAGES = ("ingest", "extract", "curate", "assemble", "validate")  # everything before writing
+
+
+def run_stages(state: PipelineState, names: tuple[str, ...] | None = None,
+               around: Callable[[str, Callable[[], None]], None] | None = None) -> dict[str, float]:
+    """Run the named stages (default: all) in pipeline order; returns seconds per
+    stage run. ``around(name, run)`` lets a caller wrap each stage (the benchmark
+    traces memory with it); a stage that raises ``Skipped`` is left out."""
+    timings: dict[str, float] = {}
+    for name in STAGES:
+        if names is not None and name not in names:
+            continue
+        t0 = time.perf_counter()
+        try:
+            if around is None:
+                STAGES[name](state)
+            else:
+                around(name, lambda n=name: STAGES[n](state))
+        except Skipped:
+            continue
+        timings[name] = time.perf_counter() - t0
+    return timings
+
+
+@dataclass
+class BuildResult:
+    tables: Tables
+    ingested: IngestResult
+    facts: list[DocumentFacts]
+    curation_notes: list[str]
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def run_pipeline(seeds: Path, out: Path, jobs: int = 1) -> BuildResult:
+    """Ingest, extract, curate, assemble and validate; raises ValidationFailed or
+    CurationError without writing anything."""
+    state = PipelineState(seeds, out, jobs=jobs)
+    timings = run_stages(state, CHECKED_STAGES)
+    return BuildResult(state.tables, state.ingested, state.facts, state.curation_notes, timings)
+
+
+def default_jobs() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+def build(seeds: Path, out: Path, quiet: bool = False, jobs: int | None = None) -> BuildResult:
+    started = time.perf_counter()
+    state = PipelineState(seeds, out, jobs=default_jobs() if jobs is None else jobs)
+    timings = run_stages(state, CHECKED_STAGES)
+    out.mkdir(parents=True, exist_ok=True)
+    for shown, reason in state.ingested.skipped:
+        print(f"skipped {shown}: {reason}", file=sys.stderr)
+    for shown, what in state.ingested.notices:
+        print(f"normalised {shown}: {what}", file=sys.stderr)
+    state.staging = Path(tempfile.mkdtemp(prefix=".build-", dir=out))
+    try:
+        timings.update(run_stages(state, ("publish", "frictionless")))
+        swap_into_place(state.staging, out)
+    finally:
+        shutil.rmtree(state.staging, ignore_errors=True)
+    result = BuildResult(state.tables, state.ingested, state.facts, state.curation_notes, timings)
+    write_report(result.facts, result.ingested, result.curation_notes, out / "build" / "extraction_report.csv")
+    timings["total"] = time.perf_counter() - started
+    if not quiet:
+        counts = ", ".join(f"{t}={len(rows)}" for t, rows in result.tables.items())
+        print(f"built {out / 'datapackage.json'}: {counts}")
+        print("stage seconds: " + ", ".join(f"{k}={v:.2f}" for k, v in timings.items()))
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seeds", type=Path, default=SEEDS, help="folder of article .txt files")
+    parser.add_argument("--out", type=Path, default=None, help="package folder to write (default: the repository)")
+    parser.add_argument("--jobs", type=int, default=None, help="extraction processes (default: all cores)")
+    parser.add_argument("--quiet", action="store_true")
+    args = parser.parse_args(argv)
+    out = args.out if args.out is not None else ROOT
+    if not args.seeds.is_dir():
+        print(f"error: seeds folder {args.seeds} does not exist", file=sys.stderr)
+        return 2
+    try:
+        build(args.seeds, out, quiet=args.quiet, jobs=args.jobs)
+    except (ValidationFailed, CurationError, ExtractionError) as exc:
+        print(f"build failed; nothing was written to {out}:\n{exc}", file=sys.stderr)
+        return 1
+    return 0

@@ -1,0 +1,116 @@
+"""Stage 6, publish: write the CSVs and ``datapackage.json`` into a staging folder,
+then swap them into place only after every check passed.
+
+``datapackage.json`` follows Data Package v2: resources point at ``data/*.csv``
+and ``schemas/*.schema.json`` and carry ``sha256:`` hashes and byte counts.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import os
+import shutil
+import tomllib
+from pathlib import Path
+
+from bordercoop.paths import REFERENCE as REFERENCE_DIR
+from bordercoop.schema import SCHEMA_DIR, TABLES, field_names, load_schema
+from bordercoop.stages.assemble import Tables
+
+PACKAGE_META = REFERENCE_DIR / "package.toml"
+
+
+def csv_bytes(table: str, rows: list[dict[str, str]]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=field_names(table), lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue().encode("utf-8")
+
+
+def descriptor(tables: Tables, blobs: dict[str, bytes]) -> dict:
+    with open(PACKAGE_META, "rb") as fh:
+        meta = tomllib.load(fh)
+    sources = [
+        {"title": d["title"], "path": d["path"], "description": f"Seed article {d['document_id']} (sha256 {d['sha256']}); text © its publisher."}
+        for d in tables["documents"]
+    ]
+    sources.append({"title": "pycountry (ISO 3166-2 subdivision codes)", "path": "https://pypi.org/project/pycountry/"})
+    resources = []
+    for table in TABLES:
+        blob = blobs[table]
+        schema = load_schema(table)
+        resources.append({
+            "name": table,
+            "path": f"data/{table}.csv",
+            "type": "table",
+            "scheme": "file",
+            "format": "csv",
+            "mediatype": "text/csv",
+            "encoding": "utf-8",
+            "description": schema.get("description", ""),
+            "schema": f"schemas/{table}.schema.json",
+            "hash": "sha256:" + hashlib.sha256(blob).hexdigest(),
+            "bytes": len(blob),
+        })
+    out = {
+        "$schema": "https://datapackage.org/profiles/2.0/datapackage.json",
+        "name": meta["name"],
+        "title": meta["title"],
+        "description": meta["description"],
+        "version": meta["version"],
+        "created": meta["created"],
+        "keywords": meta["keywords"],
+        "licenses": meta["licenses"],
+        "contributors": meta["contributors"],
+        "sources": sources,
+        "resources": resources,
+    }
+    if meta.get("homepage"):
+        out["homepage"] = meta["homepage"]
+    return out
+
+
+def write_staging(tables: Tables, staging: Path) -> Path:
+    """Write ``staging/data/*.csv``, ``staging/schemas/`` and
+    ``staging/datapackage.json``; returns the descriptor path."""
+    (staging / "data").mkdir(parents=True, exist_ok=True)
+    blobs = {t: csv_bytes(t, tables[t]) for t in TABLES}
+    for table, blob in blobs.items():
+        (staging / "data" / f"{table}.csv").write_bytes(blob)
+    shutil.copytree(SCHEMA_DIR, staging / "schemas", dirs_exist_ok=True)
+    path = staging / "datapackage.json"
+    text = json.dumps(descriptor(tables, blobs), ensure_ascii=False, indent=2) + "\n"
+    path.write_bytes(text.encode("utf-8"))
+    return path
+
+
+def swap_into_place(staging: Path, out: Path) -> None:
+    """Replace ``out/data`` and ``out/datapackage.json`` with the staged ones. The
+    old ones are moved aside first and restored if anything fails."""
+    out.mkdir(parents=True, exist_ok=True)
+    backup = staging.parent / (staging.name + ".old")
+    if backup.exists():
+        shutil.rmtree(backup)
+    backup.mkdir()
+    moved: list[tuple[Path, Path]] = []
+    try:
+        for name in ("data", "datapackage.json"):
+            if (out / name).exists():
+                os.replace(out / name, backup / name)
+                moved.append((backup / name, out / name))
+        os.replace(staging / "data", out / "data")
+        os.replace(staging / "datapackage.json", out / "datapackage.json")
+        if not (out / "schemas").resolve() == SCHEMA_DIR.resolve():
+            shutil.copytree(staging / "schemas", out / "schemas", dirs_exist_ok=True)
+    except BaseException:
+        for src, dst in moved:
+            if dst.exists():
+                shutil.rmtree(dst) if dst.is_dir() else dst.unlink()
+            os.replace(src, dst)
+        raise
+    finally:
+        shutil.rmtree(backup, ignore_errors=True)

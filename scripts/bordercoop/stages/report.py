@@ -1,0 +1,39 @@
+"""The extraction report (``build/extraction_report.csv``): per document, what was
+found and what looked like a fact but was not kept, plus skipped files and
+curation notes, so a curator knows where to look."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from bordercoop.facts import REPORTED_TABLES, SOURCE_TABLES
+from bordercoop.stages.extract import DocumentFacts
+from bordercoop.stages.ingest import IngestResult
+
+REPORT_FIELDS = ["document_id", "path", "status", *REPORTED_TABLES, "detail"]
+
+
+def _document_row(f: DocumentFacts) -> dict[str, object]:
+    d = f.document
+    detail = list(f.notes)
+    if d.normalised:
+        detail.insert(0, f"normalised: {d.normalised}")
+    if not d.boilerplate_marker:
+        detail.append("no boilerplate marker found: whole text after the title read as body")
+    found = {t: len(f.table(t)) for t in REPORTED_TABLES}
+    status = "ok" if any(found[t] for t in SOURCE_TABLES) else "no border facts"
+    return {"document_id": d.document_id, "path": d.path, "status": status, **found, "detail": " | ".join(detail)}
+
+
+def write_report(facts: list[DocumentFacts], ingested: IngestResult, curation_notes: list[str], path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    rows = [_document_row(f) for f in facts]
+    for shown, reason in ingested.skipped:
+        rows.append({"document_id": Path(shown).stem, "path": shown, "status": "skipped", "detail": reason})
+    for note in curation_notes:
+        rows.append({"document_id": "", "path": "", "status": "curation", "detail": note})
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=REPORT_FIELDS, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)

@@ -1,0 +1,269 @@
+"""Date expressions: find them, and turn them into inclusive bounds.
+
+The forms a language writes dates in are data (``lang/<code>/dates.toml``,
+``[[dates.forms]]``: regexes with named groups for the first and second day,
+month and year, a quarter or a half year), as are the anniversaries whose
+"N years" give a year. Most news dates give no year: :func:`resolve` takes it
+from the sentence, else from the rest of the body, and says which.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from bordercoop.lang import Language
+from bordercoop.text.phrases import phrase_pattern
+
+
+@dataclass(frozen=True)
+class DateExpr:
+    start: int
+    end: int
+    text: str
+    year1: int | None
+    month1: int | None
+    day1: int | None
+    year2: int | None
+    month2: int | None
+    day2: int | None
+    precision: str  # day | month | year
+    until_now: bool = False  # "from ... until now": open-ended period
+    anniversary: bool = False
+
+    @property
+    def year(self) -> int | None:
+        return self.year2 or self.year1
+
+    @property
+    def has_year(self) -> bool:
+        return self.year1 is not None or self.year2 is not None
+
+
+@dataclass(frozen=True)
+class Resolved:
+    start: dt.date | None
+    end: dt.date | None
+    precision: str  # day | month | year | unknown
+    basis: str  # stated | inferred | "" (unknown)
+    year_evidence: str
+
+
+@dataclass(frozen=True)
+class DateForm:
+    """One entry of ``[[dates.forms]]``: a regex with named groups."""
+
+    name: str
+    regex: re.Pattern[str]
+    cued: bool
+    order: str  # "" | "strict" | "not_after"
+
+
+@cache
+def _cue(lang: Language) -> re.Pattern[str]:
+    """A cue word ending right before a bare day/month (``[dates] cues``). Checked on
+    the text before a match, so the date patterns can start with a digit (fast)."""
+    return re.compile(rf"(?:^|[^\w])(?:{lang.alternation(lang.words('dates', 'cues'))})\s*$")
+
+
+CUE_LOOKBACK = 12
+
+
+@cache
+def forms(lang: Language) -> tuple[DateForm, ...]:
+    return tuple(
+        DateForm(f["name"], re.compile(lang.expand("dates", f["pattern"])), bool(f.get("cued")), f.get("order", ""))
+        for f in lang.section("dates")["forms"]
+    )
+
+
+def _ok(day: int | None, month: int | None, year: int | None = None) -> bool:
+    if month is not None and not 1 <= month <= 12:
+        return False
+    if day is not None:
+        if not 1 <= day <= 31:
+            return False
+        if month is not None:
+            limit = calendar.monthrange(year or 2024, month)[1]
+            if day > limit:
+                return False
+    return True
+
+
+def _int(groups: dict[str, str | None], name: str) -> int | None:
+    value = groups.get(name)
+    return int(value) if value else None
+
+
+def _expr(lang: Language, form: DateForm, m: re.Match[str], text: str) -> DateExpr | None:
+    """A match of ``form`` as a DateExpr, or None when it is no valid date. A
+    second day, month or year the form does not have takes the first's; a first
+    year missing before a later second day is the second's."""
+    g = m.groupdict()
+    names = form.regex.groupindex
+    d1, m1, y1 = _int(g, "d1"), _int(g, "m1"), _int(g, "y1")
+    d2 = _int(g, "d2") if "d2" in names else d1
+    m2 = _int(g, "m2") if "m2" in names else m1
+    y2 = _int(g, "y2") if "y2" in names else y1
+    if "y2" in names and y1 is None and y2 is not None and (m1, d1) <= (m2, d2):
+        y1 = y2
+    if g.get("quarter"):
+        quarter = lang.section("dates")["quarters"][g["quarter"].lower()]
+        m1, m2 = 3 * quarter - 2, 3 * quarter
+    if g.get("half"):
+        first = lang.section("dates")["halves"][g["half"]] == 1
+        m1, m2 = (1, 6) if first else (7, 12)
+    if not (_ok(d1, m1, y1 or y2) and _ok(d2, m2, y2)):
+        return None
+    if d1 is not None and d2 is not None and ((form.order == "strict" and d1 >= d2) or (form.order == "not_after" and d1 > d2)):
+        return None
+    precision = "day" if d1 is not None else "month" if m1 is not None else "year"
+    return DateExpr(m.start(), m.end(), text[m.start():m.end()], y1, m1, d1, y2, m2, d2, precision)
+
+
+@cache
+def _until_now(lang: Language) -> re.Pattern[str]:
+    return re.compile(rf"\s*(?:{lang.alternation(lang.words('dates', 'until_now'))})(?!\w)")
+
+
+@cache
+def _anniversary(lang: Language) -> tuple[re.Pattern[str], list[int]]:
+    """One regex for "N years of <anniversary>" (``[[dates.anniversaries]]``); group
+    a<i> names which one (its base year is bases[i]). It starts with the number,
+    so it is cheap to scan."""
+    items = lang.section("dates")["anniversaries"]
+    alternatives = "|".join(
+        f"(?P<a{i}>{phrase_pattern(lang, item['phrase'])})" for i, item in enumerate(items)
+    )
+    pattern = re.compile(rf"{lang.source('dates', 'anniversary_prefix')}(?:{alternatives})")
+    return pattern, [item["base"] for item in items]
+
+
+def _form_candidates(lang: Language, text: str, folded: str, start: int, end: int) -> list[tuple[int, int, int, DateExpr]]:
+    candidates: list[tuple[int, int, int, DateExpr]] = []
+    for rank, form in enumerate(forms(lang)):
+        for m in form.regex.finditer(folded, start, end):
+            if form.cued and not _cue(lang).search(folded, max(0, m.start() - CUE_LOOKBACK), m.start()):
+                continue
+            expr = _expr(lang, form, m, text)
+            if expr is not None:
+                candidates.append((expr.start, -(expr.end - expr.start), rank, expr))
+    return candidates
+
+
+def _anniversary_candidates(lang: Language, text: str, folded: str, start: int, end: int) -> list[tuple[int, int, int, DateExpr]]:
+    candidates: list[tuple[int, int, int, DateExpr]] = []
+    pattern, bases = _anniversary(lang)
+    for m in pattern.finditer(folded, start, end):
+        if m.start() > 0 and folded[m.start() - 1] in "0123456789.,":
+            continue
+        base = bases[int(m.lastgroup[1:])]  # type: ignore[index]
+        year = base + int(m.group(1))
+        s, e = m.start(), m.end()
+        candidates.append((s, -(e - s), 99, DateExpr(s, e, text[s:e], year, None, None, year, None, None, "year", anniversary=True)))
+    return candidates
+
+
+def find_dates(lang: Language, text: str, folded: str, start: int, end: int) -> list[DateExpr]:
+    """Date expressions in ``text[start:end]``, non-overlapping, in text order: at
+    each place the longest, and of equal ones the form listed first."""
+    candidates = _form_candidates(lang, text, folded, start, end) + _anniversary_candidates(lang, text, folded, start, end)
+    candidates = [(s, n, r, _mark_commemorated(lang, folded, d)) for s, n, r, d in candidates]
+    candidates.sort(key=lambda c: (c[0], c[1], c[2]))
+    chosen: list[DateExpr] = []
+    taken_until = -1
+    for s, _neg, _rank, expr in candidates:
+        if s < taken_until:
+            continue
+        if _until_now(lang).match(folded, expr.end, end):
+            expr = DateExpr(**{**expr.__dict__, "until_now": True})
+        chosen.append(expr)
+        taken_until = expr.end
+    return chosen
+
+
+def _mark_commemorated(lang: Language, folded: str, d: DateExpr) -> DateExpr:
+    """Dates in brackets after an anniversary phrase (``[dates.patterns]
+    commemoration``) are what is commemorated, not when anything happened:
+    marked as anniversaries."""
+    opening = folded.rfind("(", max(0, d.start - 3), d.start + 1)
+    if opening == -1 or folded[opening + 1:d.start].strip():
+        return d
+    if lang.pattern("dates", "commemoration").search(folded[max(0, opening - 150):opening + 1]):
+        return DateExpr(**{**d.__dict__, "anniversary": True})
+    return d
+
+
+def reference_years(lang: Language, folded: str, dates: list[DateExpr]) -> list[DateExpr]:
+    """Dated expressions that can lend their year to the body's undated days:
+    not plans (``[dates.patterns] future_before``: a target year, a period ahead)."""
+    future = lang.pattern("dates", "future_before")
+    year_word = lang.section("dates")["year_word"]
+    out = []
+    for d in dates:
+        if not d.has_year:
+            continue
+        before = folded[max(0, d.start - 25):d.start]
+        if future.search(before) or (d.text[:len(year_word)].lower() == year_word and future.search(f"{before}{year_word} ")):
+            continue
+        out.append(d)
+    return out
+
+
+def body_year(candidates: list[DateExpr]) -> DateExpr | None:
+    """The year an article's undated days belong to: the latest year among the
+    body's full dates (day, month and year), else among all its dated expressions
+    (news reports recent events; earlier years are history or the start of a
+    reporting period). Commemorated dates are left out; an anniversary's own
+    year (79 years after 1945 = 2024) counts."""
+    usable = [d for d in candidates if not (d.anniversary and d.precision == "day")]
+    full = [d for d in usable if d.precision == "day"]
+    pool = full or usable
+    if not pool:
+        return None
+    return max(pool, key=lambda d: (d.year or 0, -d.start))
+
+
+def _bounds(expr: DateExpr, year: int) -> tuple[dt.date, dt.date]:
+    y1 = expr.year1 or year
+    y2 = expr.year2 or year
+    if expr.precision == "year":
+        return dt.date(y1, 1, 1), dt.date(y2, 12, 31)
+    m1, m2 = expr.month1 or 1, expr.month2 or 12
+    if expr.year1 is None and expr.year2 is not None and m1 > m2:
+        y1 = y2 - 1  # from 30 December to 2 January of a stated year
+    if expr.year1 is not None and expr.year2 is None and m1 > m2:
+        y2 = y1 + 1
+    d1 = expr.day1 or 1
+    d2 = expr.day2 or calendar.monthrange(y2, m2)[1]
+    return dt.date(y1, m1, d1), dt.date(y2, m2, d2)
+
+
+def resolve(expr: DateExpr | None, sentence_dates: list[DateExpr], body_ref: DateExpr | None) -> Resolved:
+    """Bounds for ``expr``; the year comes from the expression itself, else the
+    nearest year in the same sentence (stated), else ``body_ref`` (inferred)."""
+    if expr is None:
+        return Resolved(None, None, "unknown", "", "")
+    if expr.has_year:
+        try:
+            start, end = _bounds(expr, expr.year or 0)
+        except ValueError:
+            return Resolved(None, None, "unknown", "", "")
+        return Resolved(start, end, expr.precision, "stated", "")
+    same = [d for d in sentence_dates if d.has_year and d is not expr and not d.anniversary]
+    if same:
+        nearest = min(same, key=lambda d: abs(d.start - expr.start))
+        basis, year, evidence = "stated", nearest.year, nearest.text
+    elif body_ref is not None:
+        basis, year, evidence = "inferred", body_ref.year, body_ref.text
+    else:
+        return Resolved(None, None, "unknown", "", "")
+    assert year is not None
+    try:
+        start, end = _bounds(expr, year)
+    except ValueError:  # 29/2 in a non-leap year
+        return Resolved(None, None, "unknown", "", "")
+    return Resolved(start, end, expr.precision, basis, evidence)
