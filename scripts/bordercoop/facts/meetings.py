@@ -188,14 +188,9 @@ def _venue(art: Article, t: Trigger) -> str:
 _RANK = {"day": 0, "month": 1, "year": 2}
 
 
-def group_meetings(art: Article, triggers: list[Trigger]) -> list[MeetingDraft]:
-    """Dated mentions of one kind family and status are one meeting when their
-    dates are the same or one contains the other ("Hội đàm thường niên năm 2024"
-    and "Sáng 12/3"). An undated mention ("Tại hội đàm", "chuyến thăm đã được hoãn
-    lại") refers back to the first meeting of its family, whatever its status,
-    unless it announces a new one ("sẽ tổ chức cuộc hội đàm tiếp theo vào quý I
-    năm sau"), which joins a planned meeting or makes one. (So "... sẽ hội đàm ngày
-    20/3. Tại buổi hội đàm, hai bên đã ..." is read as one planned meeting.)"""
+def _group_dated(art: Article, triggers: list[Trigger]) -> list[MeetingDraft]:
+    """Dated mentions, most precise first: one meeting per kind family, status
+    and compatible date."""
     drafts: list[MeetingDraft] = []
     bounds: dict[int, tuple] = {}
     for t in triggers:
@@ -213,11 +208,16 @@ def group_meetings(art: Article, triggers: list[Trigger]) -> list[MeetingDraft]:
             same[0].mentions.append(t)
         else:
             drafts.append(MeetingDraft(t, t.kind, [t]))
-    drafts.sort(key=lambda d: d.anchor.start)
+    return sorted(drafts, key=lambda d: d.anchor.start)
+
+
+def _join_undated(art: Article, drafts: list[MeetingDraft], triggers: list[Trigger]) -> None:
+    """An undated mention joins the first meeting of its family (an undated
+    "other" session joins any meeting: it is usually a session of the article's
+    main event), unless it announces a new one, which joins a planned meeting or
+    makes one."""
     undated = sorted((t for t in triggers if t.date is None), key=lambda t: (t.sentence.is_caption, t.start))
     for t in undated:
-        # an undated "buổi làm việc" / "hội nghị" is usually a session of the
-        # article's main event: it joins any meeting already found
         family = [d for d in drafts if FAMILY[d.kind] == FAMILY[t.kind] or FAMILY[t.kind] == "other"]
         if _announced(art, t):
             family = [d for d in family if _status(art, d.anchor) == "planned"]
@@ -225,15 +225,24 @@ def group_meetings(art: Article, triggers: list[Trigger]) -> list[MeetingDraft]:
             family[0].mentions.append(t)
         else:
             drafts.append(MeetingDraft(t, t.kind, [t]))
+
+
+def group_meetings(art: Article, triggers: list[Trigger]) -> list[MeetingDraft]:
+    """Dated mentions of one kind family and status are one meeting when their
+    dates are the same or one contains the other (a year and a day in it). An
+    undated mention ("at the talks", "the visit was postponed") refers back to
+    the first meeting of its family, whatever its status, unless it announces a
+    new one ("will hold the next talks in the first quarter of next year"),
+    which joins a planned meeting or makes one. A meeting any of whose mentions
+    is online is online; a planned one that a mention calls off is cancelled."""
+    drafts = _group_dated(art, triggers)
+    _join_undated(art, drafts, triggers)
     for d in drafts:
         if any(m.kind == "online_talks" for m in d.mentions):
             d.kind = "online_talks"
-        # "chuyến thăm đã được hoãn lại" said of the planned visit: it is cancelled
         if any(_status(art, m) == "cancelled" for m in d.mentions) and _status(art, d.anchor) == "planned":
             d.cancelled = True
     return sorted(drafts, key=lambda d: d.anchor.start)
-
-
 
 
 def _neighbours_of(art: Article, draft: MeetingDraft) -> list[str]:
@@ -263,10 +272,8 @@ def _compatible(a: tuple, b: tuple) -> bool:
     return (container(a) and a[0] <= b[0] and b[1] <= a[1]) or (container(b) and b[0] <= a[0] and a[1] <= b[1])
 
 
-def _parties(art: Article, draft: MeetingDraft) -> list[dict[str, str]] | None:
-    """Parties from the meeting's sentences: provinces named there (each with the
-    nearest organisation before it), else the countries; the neighbour comes from
-    the article when the sentences say only "hai bên" or name only Vietnam."""
+def _meeting_names(draft: MeetingDraft) -> list[Mention]:
+    """Places and countries named in the meeting's sentences, each sentence once."""
     names: list[Mention] = []
     seen_sentences: set[int] = set()
     for m in draft.mentions:
@@ -274,8 +281,15 @@ def _parties(art: Article, draft: MeetingDraft) -> list[dict[str, str]] | None:
             continue
         seen_sentences.add(m.sentence.start)
         names.extend(m.sentence.names)
-    # a unit named only as the venue ("tại Thủ đô Viêng Chăn") is not a party
-    units = [n for n in names if n.is_unit and not art.lang.pattern("meetings", "at_venue").search(art.folded, max(0, n.start - 30), n.start)]
+    return names
+
+
+def _unit_parties(art: Article, names: list[Mention]) -> list[dict[str, str]]:
+    """One party per unit named (each with the nearest organisation before it),
+    leaving out units named only as the venue and a unit whose lower unit is
+    named too."""
+    at_venue = art.lang.pattern("meetings", "at_venue")
+    units = [n for n in names if n.is_unit and not at_venue.search(art.folded, max(0, n.start - 30), n.start)]
     unit_ids = {n.key for n in units}
     parents = {places()[u].parent_id for u in unit_ids} & unit_ids
     parties: list[dict[str, str]] = []
@@ -289,26 +303,38 @@ def _parties(art: Article, draft: MeetingDraft) -> list[dict[str, str]] | None:
             continue
         by_unit[n.key] = {"country_code": n.country_code, "province_id": n.key, "organisation": _organisation(art, n)}
         parties.append(by_unit[n.key])
-    countries = {n.country_code for n in names}
+    return parties
+
+
+def _foreign_countries(art: Article, draft: MeetingDraft, names: list[Mention]) -> list[str] | None:
+    """The neighbour(s) of a meeting whose sentences name no foreign unit: the
+    foreign countries named there, else the article's neighbour when the
+    sentences speak of both sides (always for a visit; for other kinds also when
+    the headline names a meeting); None when there is no neighbour party. A
+    conference or meeting ("other") needs the both-sides words: a country
+    named in passing is not a party."""
+    foreign_named = sorted({n.country_code for n in names} - {"VN"})
+    both_sides = any(art.mentions_both_sides(m.sentence) for m in draft.mentions)
+    if draft.kind == "other":
+        return _neighbours_of(art, draft) if art.foreign and both_sides else None
+    if foreign_named:
+        return foreign_named
+    headline = bool(_trigger_index(art.lang).find_all(art.title_folded, 0, len(art.title_folded)))
+    if art.foreign and (draft.kind == "visit" or both_sides or headline):
+        return _neighbours_of(art, draft)
+    return None
+
+
+def _parties(art: Article, draft: MeetingDraft) -> list[dict[str, str]] | None:
+    """Parties from the meeting's sentences: units named there, else the
+    countries; Vietnamese parties first. None when no neighbour takes part."""
+    names = _meeting_names(draft)
+    parties = _unit_parties(art, names)
     if not any(p["country_code"] == "VN" for p in parties):
         parties.insert(0, {"country_code": "VN", "province_id": "", "organisation": ""})
-    foreign_named = sorted(c for c in countries if c != "VN")
     if not any(p["country_code"] != "VN" for p in parties):
-        if foreign_named and draft.kind != "other":
-            foreign = foreign_named
-        elif draft.kind == "other":
-            # a conference or meeting counts only with a foreign unit among its
-            # parties or "hai bên / hai tỉnh": a country named in passing is not a party
-            if not (art.foreign and any(art.mentions_both_sides(m.sentence) for m in draft.mentions)):
-                return None
-            foreign = _neighbours_of(art, draft)
-        elif art.foreign and (
-            draft.kind == "visit"
-            or any(art.mentions_both_sides(m.sentence) for m in draft.mentions)
-            or _trigger_index(art.lang).find_all(art.title_folded, 0, len(art.title_folded))
-        ):
-            foreign = _neighbours_of(art, draft)
-        else:
+        foreign = _foreign_countries(art, draft, names)
+        if foreign is None:
             return None
         parties.extend({"country_code": c, "province_id": "", "organisation": ""} for c in foreign)
     for p in parties:

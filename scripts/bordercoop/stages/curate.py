@@ -23,10 +23,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from bordercoop.facts import CURATED_TABLES, ID_PREFIXES, DocumentFacts
+from bordercoop.facts import BY_TABLE, CURATED_TABLES, FACT_TABLES, ID_PREFIXES, DocumentFacts
 from bordercoop.facts.base import make_id
 from bordercoop.paths import REFERENCE
-from bordercoop.schema import fields
+from bordercoop.schema import date_pairs, field_names, fields
 
 CURATION_PATH = REFERENCE / "curation.csv"
 ACTIONS = {"set", "confirm", "drop", "add"}
@@ -99,6 +99,43 @@ def _append_note(row: dict, note: str) -> None:
     row["note"] = f"{row['note']} {note}".strip() if row.get("note") else note
 
 
+def _matched_row(c: Curation, doc_facts: DocumentFacts) -> dict:
+    text = doc_facts.document.text
+    hits = [r for r in doc_facts.table(c.table) if c.match in text[r["char_start"]:r["char_end"]]]
+    if len(hits) != 1:
+        raise CurationError(f"{c.where()}: match {c.match!r} fits {len(hits)} rows of {c.table}; it must fit exactly one")
+    return hits[0]
+
+
+def _drop(c: Curation, doc_facts: DocumentFacts, row: dict) -> None:
+    """Remove the row, its child rows (a meeting's parties), and blank the links
+    other fact rows have to it (a patrol reported at that meeting)."""
+    doc_facts.table(c.table).remove(row)
+    id_field = field_names(c.table)[0]
+    if id_field not in row:
+        return
+    children = {name for name, _ in BY_TABLE[c.table].children}
+    for table in FACT_TABLES:
+        if table == c.table or id_field not in field_names(table):
+            continue
+        rows = doc_facts.table(table)
+        if table in children:
+            rows[:] = [r for r in rows if r[id_field] != row[id_field]]
+        else:
+            for r in rows:
+                if r[id_field] == row[id_field]:
+                    r[id_field] = ""
+
+
+def _set(c: Curation, row: dict) -> None:
+    if c.field not in row or c.field in {"char_start", "char_end", "evidence", "document_id", "method", "note"}:
+        raise CurationError(f"{c.where()}: field {c.field!r} cannot be set on {c.table}")
+    row[c.field] = _coerce(c, c.table, c.field, c.value)
+    row["method"] = "curated"
+    if c.field in {start for pair in date_pairs(c.table) for start in pair} and "date_basis" in row:
+        row["date_basis"] = "curated"
+
+
 def apply_curation(facts: list[DocumentFacts], curation: list[Curation]) -> tuple[list[DocumentFacts], list[str]]:
     """Apply ``curation`` in file order. Curations for documents not in this build
     are skipped (listed in the returned notes), so the file serves any seed folder."""
@@ -109,31 +146,16 @@ def apply_curation(facts: list[DocumentFacts], curation: list[Curation]) -> tupl
         if doc_facts is None:
             notes.append(f"{c.where()}: document not in this build; skipped")
             continue
-        rows = doc_facts.table(c.table)
-        text = doc_facts.document.text
         if c.action == "add":
             _add(c, doc_facts)
             continue
-        hits = [r for r in rows if c.match in text[r["char_start"]:r["char_end"]]]
-        if len(hits) != 1:
-            raise CurationError(f"{c.where()}: match {c.match!r} fits {len(hits)} rows of {c.table}; it must fit exactly one")
-        row = hits[0]
+        row = _matched_row(c, doc_facts)
         if c.action == "drop":
-            rows.remove(row)
+            _drop(c, doc_facts, row)
             notes.append(f"{c.where()}: dropped: {c.note}")
-            if c.table == "meetings":
-                doc_facts.table("meeting_parties")[:] = [p for p in doc_facts.table("meeting_parties") if p["meeting_id"] != row["meeting_id"]]
-                for p in doc_facts.table("patrols"):
-                    if p["meeting_id"] == row["meeting_id"]:
-                        p["meeting_id"] = ""
             continue
         if c.action == "set":
-            if c.field not in row or c.field in {"char_start", "char_end", "evidence", "document_id", "method", "note"}:
-                raise CurationError(f"{c.where()}: field {c.field!r} cannot be set on {c.table}")
-            row[c.field] = _coerce(c, c.table, c.field, c.value)
-            row["method"] = "curated"
-            if c.table == "meetings" and c.field in {"date_start", "date_end"}:
-                row["date_basis"] = "curated"
+            _set(c, row)
         _append_note(row, c.note)
     return facts, notes
 
