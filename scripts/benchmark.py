@@ -1,8 +1,9 @@
-"""Benchmark every stage on a synthetic corpus.
+"""Benchmark every pipeline stage on a synthetic corpus.
 
-    python scripts/benchmark.py --sizes 1000 10000
+    python scripts/benchmark.py --sizes 1000 10000 [--jobs N] [--no-memory]
 
-See ``bordercoop/evaluation/benchmark.py``.
+See ``bordercoop/evaluation/benchmark.py`` (runner), ``benchmark_report.py``
+(the printed report) and ``synthetic.py`` (the corpus and its truth).
 """
 
 from __future__ import annotations

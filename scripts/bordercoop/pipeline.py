@@ -28,6 +28,7 @@ from bordercoop.stages.extract import DocumentFacts, extract_document
 from bordercoop.stages.ingest import Document, IngestResult, ingest
 from bordercoop.stages.publish import swap_into_place, write_staging
 from bordercoop.stages.report import write_report
+from bordercoop.stages.sources import SourcesError
 from bordercoop.stages.validate import Issue, ValidationFailed, check_package, check_tables
 
 # Below this many documents a process pool costs more than it saves.
@@ -214,7 +215,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         build(args.seeds, out, quiet=args.quiet, jobs=args.jobs)
-    except (ValidationFailed, CurationError, ExtractionError) as exc:
+    except (ValidationFailed, CurationError, ExtractionError, SourcesError) as exc:
         print(f"build failed; nothing was written to {out}:\n{exc}", file=sys.stderr)
         return 1
     return 0

@@ -88,6 +88,16 @@ def _length_country(art: Article, s: Sentence, pos: int, pair_end: int) -> str |
     return countries[0].country_code if countries else art.foreign
 
 
+def _segment_after(art: Article, end: int) -> str | None:
+    """The segment a language names right after the figure (``segment_after_land``,
+    ``segment_after_water`` patterns, where the language has them)."""
+    patterns = art.lang.section("border_lengths").get("patterns", {})
+    for segment in ("land", "water"):
+        if f"segment_after_{segment}" in patterns and art.lang.pattern("border_lengths", f"segment_after_{segment}").match(art.folded[end:end + 40]):
+            return segment
+    return None
+
+
 def _segment(art: Article, clause: str) -> str | None:
     if _words(art, "water").search(clause):
         return "water"
@@ -142,7 +152,7 @@ def _length_row(art: Article, ls: LengthSentence, m: re.Match[str], clause_start
     if _is_local(art, ls, m, clause_start, pair_after):
         notes.append(f"km figure is a distance or a local stretch, not a border length: {value_text} km")
         return None
-    segment = _segment(art, clause)
+    segment = _segment_after(art, m.end()) or _segment(art, clause)
     if segment is None:
         notes.append(f"km figure with no border segment word: {value_text} km")
         return None

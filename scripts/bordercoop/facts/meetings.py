@@ -1,10 +1,15 @@
 """Rules for meetings: talks, online talks, visits and exchanges, with their parties.
 
-A trigger phrase ("hội đàm", "chuyến thăm"...) is an event when it has its own
-date ("Chiều 9/12, ... Hội đàm", "chuyến thăm Việt Nam từ ngày 26 đến 30-8") or
-is referred to as a specific event ("Tại buổi hội đàm", "Hội đàm do ông ...").
-Generic mentions ("duy trì cơ chế hội đàm định kỳ", "Biên bản Hội đàm năm 2024")
-are not. Mentions of the same kind are one meeting unless their dates differ.
+A trigger phrase ("talks", "visit"...: the lists ``online_talks``, ``talks``,
+``visit``, ``exchange`` and ``other`` of ``[meetings]``) is an event when it has
+its own date (an afternoon date such as "9/12, ... talks" opening the sentence, a
+"visit to Vietnam from the 26th to 30-8") or is referred to as a specific event
+("at the talks", "talks chaired by Mr ...": after a phrase of ``[meetings]
+definite_before`` or before one of ``definite_after``). Generic mentions
+("maintain the mechanism of regular talks", "the Minutes of the 2024 Talks": after
+a phrase of ``blocked_before`` or ``generic_sentence``, or in a sentence with a
+``habitual`` phrase) are not. Mentions of the same kind are one meeting unless
+their dates differ.
 """
 
 from __future__ import annotations
@@ -87,8 +92,9 @@ _KIND_PRIORITY = ("online_talks", "talks", "exchange", "visit", "other")
 
 
 def _merge_listed(art: Article, triggers: list[Trigger]) -> list[Trigger]:
-    """Triggers listed together name one programme ("chương trình gặp mặt, giao
-    lưu hữu nghị"): one trigger of the most specific kind."""
+    """Triggers listed together name one programme ("a programme of meetings and
+    friendship exchanges": only ``[meetings.patterns] list_gap`` between them):
+    one trigger of the most specific kind."""
     merged: list[Trigger] = []
     for t in triggers:
         prev = merged[-1] if merged else None
@@ -102,7 +108,8 @@ def _merge_listed(art: Article, triggers: list[Trigger]) -> list[Trigger]:
 
 def _assign_dates(art: Article, s: Sentence, triggers: list[Trigger]) -> None:
     """Give each trigger the date written right after it, else the date that opens
-    the sentence ("Chiều 9/12, ..."). A date serves one trigger only."""
+    the sentence (an afternoon date such as "9/12, ..."). A date serves one
+    trigger only."""
     claimed: set[int] = set()
     usable = [d for d in s.dates if not d.until_now and not d.anniversary]
     for i, t in enumerate(triggers):
@@ -113,7 +120,7 @@ def _assign_dates(art: Article, s: Sentence, triggers: list[Trigger]) -> None:
             and _same_clause(art.lang, art.folded[t.end:d.start], d.precision)
         ]
         if after:
-            # the most precise date of the trigger's clause ("năm 2026 ... vào quý I/2026")
+            # the most precise date of the trigger's clause ("in 2026 ... in the first quarter of 2026": the quarter)
             best = min(after, key=lambda d: (_RANK[d.precision], d.start))
             t.date = best
             claimed.add(id(best))
@@ -130,9 +137,11 @@ def _assign_dates(art: Article, s: Sentence, triggers: list[Trigger]) -> None:
 
 def _same_clause(lang: Language, between: str, precision: str) -> bool:
     """A date after a trigger is the trigger's unless it opens a new clause
-    (", ngày 28 tháng 3 năm 2025, lực lượng ..."). A month or year must stand in
-    the trigger's own clause; a clause that goes on about the same event
-    (", dự kiến diễn ra trong Quý III/2025") counts as the same."""
+    (", on 28 March 2025, the forces ...": ``[meetings.patterns]
+    clause_opening_date``, unless a ``[meetings] continuation`` phrase ends the
+    gap). A month or year must stand in the trigger's own clause; a clause that
+    goes on about the same event (", expected to take place in Q3/2025": it opens
+    with a ``continuation`` phrase) counts as the same."""
     if lang.pattern("meetings", "clause_opening_date").search(between) and not anchored(lang, "meetings", "continuation", "end").search(between):
         return False
     if precision == "day":
@@ -142,13 +151,15 @@ def _same_clause(lang: Language, between: str, precision: str) -> bool:
     if last_break == -1:
         return True
     tail = rest[last_break + 1:].strip()
-    # ", làm việc tại tỉnh Kratie vào tháng 4/2026": a time adverbial of the same predicate
+    # ", working in Kratie province in April 2026": a time adverbial of the same predicate
+    # (the clause ends in ``[meetings.patterns] time_adverbial``)
     return bool(anchored(lang, "meetings", "continuation", "start").match(tail) or (";" not in rest and lang.pattern("meetings", "time_adverbial").search(tail)))
 
 
 def _announced(art: Article, t: Trigger) -> bool:
-    """A plan stated right before the trigger, in the same clause: "sẽ tổ chức
-    cuộc hội đàm tiếp theo" is another meeting than the one being reported."""
+    """A plan stated right before the trigger, in the same clause (a phrase of
+    ``[meetings] planned``): "will hold the next talks" is another meeting than the
+    one being reported."""
     before = art.folded[max(t.sentence.start, t.start - 25):t.start]
     clause = re.split(r"[,;:]", before)[-1]
     return bool(anchored(art.lang, "meetings", "planned", "any").search(clause))
@@ -156,12 +167,13 @@ def _announced(art: Article, t: Trigger) -> bool:
 
 def _status(art: Article, t: Trigger) -> str:
     """Planned or cancelled when a cue stands just before the trigger or between
-    the trigger and its own date ("sẽ thăm", "sẽ được tổ chức từ ngày 20")."""
+    the trigger and its own date ("will visit", "will be held from the 20th"): the
+    phrases of ``[meetings] planned`` and ``cancelled``."""
     s = t.sentence
     lo = max(s.start, t.start - 40)
     hi = t.date.start if t.date and t.date.start > t.end else t.end
     window = art.folded[lo:hi]
-    # a cancellation is often told after the date: "..., dự kiến diễn ra ngày 28/10/2025 tại ..., đã bị hoãn"
+    # a cancellation is often told after the date: "..., expected on 28/10/2025 in ..., has been postponed"
     after = (t.date.end if t.date and t.date.start > t.end else t.end) + CANCELLED_AFTER_WINDOW
     if anchored(art.lang, "meetings", "cancelled", "any").search(art.folded, lo, min(s.end, after)):
         return "cancelled"
@@ -173,8 +185,9 @@ def _status(art: Article, t: Trigger) -> str:
 
 
 def _venue(art: Article, t: Trigger) -> str:
-    """The place after "tại" before the trigger or just after it (not for visits,
-    whose destination is a country)."""
+    """The place after the word for "at" before the trigger or just after it
+    (``[meetings.patterns] venue``, kept when it starts as ``venue_start`` says and
+    cut at ``venue_end``; not for visits, whose destination is a country)."""
     if t.kind == "visit":
         return ""
     s = t.sentence
@@ -195,7 +208,7 @@ def _group_dated(art: Article, triggers: list[Trigger]) -> list[MeetingDraft]:
     bounds: dict[int, tuple] = {}
     for t in triggers:
         if t.date is not None:
-            r = resolve(t.date, t.sentence.dates, art.body_ref)
+            r = resolve(t.date, t.sentence.dates, art.body_ref, art.doc.published, _status(art, t) == "planned")
             bounds[id(t)] = (r.start, r.end, t.date.text, t.date.precision)
     dated = sorted((t for t in triggers if t.date is not None), key=lambda t: (_RANK[t.date.precision], t.start))  # type: ignore[union-attr]
     for t in dated:
@@ -247,7 +260,8 @@ def group_meetings(art: Article, triggers: list[Trigger]) -> list[MeetingDraft]:
 
 def _neighbours_of(art: Article, draft: MeetingDraft) -> list[str]:
     """The article's neighbour country; both neighbours when the meeting's
-    sentences speak of three sides ("cuộc họp ba bên") and the article names two."""
+    sentences speak of three sides ("a trilateral meeting": ``[sides] three``) and
+    the article names two."""
     three = cue(art.lang, "sides", "three")
     if any(three.search(art.folded, m.sentence.start, m.sentence.end) for m in draft.mentions) and len(art.neighbours) > 1:
         return art.neighbours[:2]
@@ -256,9 +270,9 @@ def _neighbours_of(art: Article, draft: MeetingDraft) -> list[str]:
 
 def _compatible(a: tuple, b: tuple) -> bool:
     """Same date text, or (when both are resolved) a year or a span of days that
-    contains the other ("Hội đàm thường niên năm 2024" and "Sáng 12/3"; a visit
-    "từ 30/9 đến 2/10" and "Ngày 2/10, đoàn đến thăm ..."); a month does not merge
-    with a day in it, which is often another event."""
+    contains the other ("the 2024 annual talks" and a morning date such as 12/3; a
+    visit "from 30/9 to 2/10" and "On 2/10, the delegation visited ..."); a month
+    does not merge with a day in it, which is often another event."""
     if a[2] == b[2]:
         return True
     if None in (a[0], a[1], b[0], b[1]):
@@ -266,7 +280,7 @@ def _compatible(a: tuple, b: tuple) -> bool:
 
     def container(x: tuple) -> bool:
         whole_year = x[0].month == 1 and x[0].day == 1 and x[1].month == 12 and x[1].day == 31 and x[0].year == x[1].year
-        days = x[3] == "day" and x[0] < x[1]  # "từ 30/9 đến 2/10": a day in it is part of it
+        days = x[3] == "day" and x[0] < x[1]  # "from 30/9 to 2/10": a day in it is part of it
         return whole_year or days
 
     return (container(a) and a[0] <= b[0] and b[1] <= a[1]) or (container(b) and b[0] <= a[0] and a[1] <= b[1])
@@ -346,10 +360,12 @@ def _parties(art: Article, draft: MeetingDraft) -> list[dict[str, str]] | None:
 
 
 def _organisation(art: Article, n: Mention) -> str:
-    """The organisation named just before a province ("Sở Ngoại vụ tỉnh Lai Châu",
-    "Ban Ngoại vụ Chính quyền nhân dân châu Hồng Hà", "BĐBP 3 tỉnh gồm Huế, Đà Nẵng
-    và Quảng Ngãi"): the nearest known body within the sentence, joined with a body
-    right before it, and not across a unit of another country."""
+    """The organisation named just before a province ("the Department of Foreign
+    Affairs of Lai Chau province", "the Foreign Affairs Office of the People's
+    Government of Honghe prefecture", "the Border Guard of 3 provinces: Hue, Da Nang
+    and Quang Ngai"): the nearest body of ``[organisations] names`` within the
+    sentence, joined with a body right before it, and not across a unit of another
+    country."""
     s = art.sentence_at(n.start)
     window_start = max(s.start, n.start - 90)
     found = list(cue(art.lang, "organisations", "names").finditer(art.folded, window_start, n.start))
@@ -372,9 +388,10 @@ def _organisation(art: Article, n: Mention) -> str:
 
 
 def _national_organisation(art: Article, draft: MeetingDraft, country: str) -> str:
-    """A national body for a party without a province: one followed by the party's
-    country name ("Bộ Quốc phòng Trung Quốc"), or for Vietnam one followed by no
-    country name ("Bộ trưởng Bộ Ngoại giao Bùi Thanh Sơn")."""
+    """A national body for a party without a province (``[organisations]
+    national``): one followed by the party's country name ("the Ministry of National
+    Defence of China"), or for Vietnam one followed by no country name ("Minister of
+    Foreign Affairs Bui Thanh Son")."""
     s = draft.anchor.sentence
     countries = [c for c in s.names if c.is_country]
     for m in cue(art.lang, "organisations", "national").finditer(art.folded, s.start, s.end):
@@ -396,7 +413,7 @@ def extract_meetings(art: Article) -> tuple[list[dict], list[str]]:
         if parties is None:
             notes.append(f"meeting-like mention without a neighbour party: {art.text[s.start:s.end][:120]!r}")
             continue
-        resolved = resolve(anchor.date, s.dates, art.body_ref)
+        resolved = resolve(anchor.date, s.dates, art.body_ref, art.doc.published, _status(art, anchor) == "planned")
         if anchor.date is not None and resolved.precision == "unknown":
             notes.append(f"{draft.kind} dated {anchor.date.text!r} but no year in the body: dates left unknown (curate if known)")
         elif anchor.date is None:

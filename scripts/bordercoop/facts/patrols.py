@@ -172,10 +172,12 @@ def _patrol_row(art: Article, s: Sentence, seg: Segment, segments: list[Segment]
     if seg.count is None and person is None:
         return None
     period = _period(art, s)
-    resolved = resolve(period, s.dates, art.body_ref)
+    resolved = resolve(period, s.dates, art.body_ref, art.doc.published)
     period_end = resolved.end
     if period is not None and period.until_now:
-        period_end = main_meeting["date_end"] if main_meeting else None
+        # "from <date> until now": until the talks that report it, when they come after the start
+        meeting_end = main_meeting["date_end"] if main_meeting else None
+        period_end = meeting_end if meeting_end and resolved.start and meeting_end >= resolved.start else None
     ev_start, ev_end = _evidence(art, s, seg, segments, person)
     return {
         "anchor": seg.count.start() if seg.count else person.start(),  # type: ignore[union-attr]

@@ -35,7 +35,8 @@ def assemble(facts: list[DocumentFacts]) -> Tables:
             "document_id": d.document_id, "path": d.path, "sha256": d.sha256,
             "source_encoding": d.source_encoding, "normalised": d.normalised, "title": d.title,
             "n_chars": len(d.text), "body_start": d.body_start, "body_end": d.body_end,
-            "boilerplate_marker": d.boilerplate_marker,
+            "boilerplate_marker": d.boilerplate_marker, "language": d.language, "url": d.url,
+            "publisher": d.publisher, "published": d.published,
         })
         for table in FACT_TABLES:
             for r in f.table(table):

@@ -8,6 +8,8 @@ one function that produces that text; tests and validation use it too.
 from __future__ import annotations
 
 import codecs
+import dataclasses
+import datetime as dt
 import hashlib
 import os
 import re
@@ -17,6 +19,7 @@ from functools import cache
 from pathlib import Path
 
 from bordercoop.lang import Language, detect, language
+from bordercoop.stages.sources import load_sources
 
 
 class SeedError(ValueError):
@@ -36,6 +39,9 @@ class Document:
     body_end: int
     boilerplate_marker: str
     language: str  # code of the lang/ folder the rules read this article with
+    url: str = ""
+    publisher: str = ""
+    published: dt.date | None = None  # from sources.csv; undated days take their year from it
 
     @property
     def body(self) -> str:
@@ -47,6 +53,7 @@ class IngestResult:
     documents: list[Document] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
     notices: list[tuple[str, str]] = field(default_factory=list)  # (path, what was normalised)
+    unsourced: list[str] = field(default_factory=list)  # paths without a sources.csv row
 
 
 # C0/C1 control characters other than tab and line ends: a sign of binary data.
@@ -191,4 +198,20 @@ def ingest(seed_dir: Path, package_root: Path | None = None) -> IngestResult:
                 language=code,
             )
         )
+    _attach_sources(result, seed_dir, {p.name for p in paths})
     return result
+
+
+def _attach_sources(result: IngestResult, seed_dir: Path, names: set[str]) -> None:
+    """URL, publisher and publication date from ``sources.csv``; articles without
+    a row are listed in ``unsourced`` (the extraction report shows them)."""
+    sources = load_sources(seed_dir, names)
+    docs = []
+    for d in result.documents:
+        src = sources.get(Path(d.path).name)
+        if src is None:
+            result.unsourced.append(d.path)
+            docs.append(d)
+        else:
+            docs.append(dataclasses.replace(d, url=src.url, publisher=src.publisher, published=src.published))
+    result.documents = docs

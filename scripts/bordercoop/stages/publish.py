@@ -31,13 +31,21 @@ def csv_bytes(table: str, rows: list[dict[str, str]]) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
+def _source(d: dict[str, str]) -> dict[str, str]:
+    """A Data Package source for one article: its URL and publisher where
+    sources.csv gives them, else the saved file."""
+    publisher = d["publisher"] or "its publisher"
+    source = {"title": d["title"], "path": d["url"] or d["path"],
+              "description": f"Seed article {d['document_id']} ({d['path']}, sha256 {d['sha256']}); text © {publisher}."}
+    if d["published"]:
+        source["description"] += f" Published {d['published']}."
+    return source
+
+
 def descriptor(tables: Tables, blobs: dict[str, bytes]) -> dict:
     with open(PACKAGE_META, "rb") as fh:
         meta = tomllib.load(fh)
-    sources = [
-        {"title": d["title"], "path": d["path"], "description": f"Seed article {d['document_id']} (sha256 {d['sha256']}); text © its publisher."}
-        for d in tables["documents"]
-    ]
+    sources = [_source(d) for d in tables["documents"]]
     sources.append({"title": "pycountry (ISO 3166-2 subdivision codes)", "path": "https://pypi.org/project/pycountry/"})
     resources = []
     for table in TABLES:

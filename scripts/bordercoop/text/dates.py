@@ -93,9 +93,14 @@ def _ok(day: int | None, month: int | None, year: int | None = None) -> bool:
     return True
 
 
-def _int(groups: dict[str, str | None], name: str) -> int | None:
+def _number(lang: Language, groups: dict[str, str | None], name: str) -> int | None:
+    """A day, month or year group as a number; a month may be a name (``[dates] months``)."""
     value = groups.get(name)
-    return int(value) if value else None
+    if not value:
+        return None
+    if value.isdigit():
+        return int(value)
+    return lang.section("dates")["months"][value.rstrip(".")]
 
 
 def _expr(lang: Language, form: DateForm, m: re.Match[str], text: str) -> DateExpr | None:
@@ -104,14 +109,15 @@ def _expr(lang: Language, form: DateForm, m: re.Match[str], text: str) -> DateEx
     year missing before a later second day is the second's."""
     g = m.groupdict()
     names = form.regex.groupindex
-    d1, m1, y1 = _int(g, "d1"), _int(g, "m1"), _int(g, "y1")
-    d2 = _int(g, "d2") if "d2" in names else d1
-    m2 = _int(g, "m2") if "m2" in names else m1
-    y2 = _int(g, "y2") if "y2" in names else y1
+    d1, m1, y1 = (_number(lang, g, n) for n in ("d1", "m1", "y1"))
+    d2 = _number(lang, g, "d2") if "d2" in names else d1
+    m2 = _number(lang, g, "m2") if "m2" in names else m1
+    y2 = _number(lang, g, "y2") if "y2" in names else y1
     if "y2" in names and y1 is None and y2 is not None and (m1, d1) <= (m2, d2):
         y1 = y2
-    if g.get("quarter"):
-        quarter = lang.section("dates")["quarters"][g["quarter"].lower()]
+    quarter_text = g.get("quarter") or g.get("quarter_number")
+    if quarter_text:
+        quarter = lang.section("dates")["quarters"][quarter_text.lower()]
         m1, m2 = 3 * quarter - 2, 3 * quarter
     if g.get("half"):
         first = lang.section("dates")["halves"][g["half"]] == 1
@@ -199,18 +205,30 @@ def _mark_commemorated(lang: Language, folded: str, d: DateExpr) -> DateExpr:
 
 def reference_years(lang: Language, folded: str, dates: list[DateExpr]) -> list[DateExpr]:
     """Dated expressions that can lend their year to the body's undated days:
-    not plans (``[dates.patterns] future_before``: a target year, a period ahead)."""
+    not plans (``[dates.patterns] future_before``: a target year, a period ahead),
+    not the dates of signed or issued documents."""
     future = lang.pattern("dates", "future_before")
     year_word = lang.section("dates")["year_word"]
     out = []
     for d in dates:
-        if not d.has_year:
+        if not d.has_year or _document_date(lang, folded, d):
             continue
         before = folded[max(0, d.start - 25):d.start]
         if future.search(before) or (d.text[:len(year_word)].lower() == year_word and future.search(f"{before}{year_word} ")):
             continue
         out.append(d)
     return out
+
+
+DOCUMENT_LOOKBACK = 60
+
+
+def _document_date(lang: Language, folded: str, d: DateExpr) -> bool:
+    """A date shortly after a signing or issuing phrase (``[dates]
+    document_before``), in the same sentence: a document's date."""
+    before = folded[max(0, d.start - DOCUMENT_LOOKBACK):d.start]
+    before = re.split(r"[.!?;\n]", before)[-1]
+    return bool(re.search(rf"(?<!\w)(?:{lang.alternation(lang.words('dates', 'document_before'))})(?!\w)", before))
 
 
 def body_year(candidates: list[DateExpr]) -> DateExpr | None:
@@ -242,9 +260,40 @@ def _bounds(expr: DateExpr, year: int) -> tuple[dt.date, dt.date]:
     return dt.date(y1, m1, d1), dt.date(y2, m2, d2)
 
 
-def resolve(expr: DateExpr | None, sentence_dates: list[DateExpr], body_ref: DateExpr | None) -> Resolved:
-    """Bounds for ``expr``; the year comes from the expression itself, else the
-    nearest year in the same sentence (stated), else ``body_ref`` (inferred)."""
+def _year_from_publication(expr: DateExpr, published: dt.date, after: bool) -> int | None:
+    """The year that puts ``expr`` at the latest such date on or before the
+    publication date (the earliest on or after it for a plan, ``after``)."""
+    for year in ((published.year, published.year + 1) if after else (published.year, published.year - 1)):
+        try:
+            start, end = _bounds(expr, year)
+        except ValueError:  # 29 February in a common year
+            continue
+        if (start >= published) if after else (start <= published):
+            return year
+    return None
+
+
+def _year_source(expr: DateExpr, sentence_dates: list[DateExpr], body_ref: DateExpr | None,
+                 published: dt.date | None, after: bool) -> tuple[str, int | None, str]:
+    """(basis, year, evidence) for an expression without a year: the publication
+    date, else the nearest year in the same sentence, else the body's year."""
+    if published is not None:
+        return "inferred", _year_from_publication(expr, published, after), f"published {published.isoformat()}"
+    same = [d for d in sentence_dates if d.has_year and d is not expr and not d.anniversary]
+    if same:
+        nearest = min(same, key=lambda d: abs(d.start - expr.start))
+        return "stated", nearest.year, nearest.text
+    if body_ref is not None:
+        return "inferred", body_ref.year, body_ref.text
+    return "", None, ""
+
+
+def resolve(expr: DateExpr | None, sentence_dates: list[DateExpr], body_ref: DateExpr | None,
+            published: dt.date | None = None, after: bool = False) -> Resolved:
+    """Bounds for ``expr``; the year comes from the expression itself (stated),
+    else the publication date (inferred: the latest such date on or before it,
+    or for a plan, ``after``, the earliest on or after it), else the nearest year
+    in the same sentence (stated), else ``body_ref`` (inferred)."""
     if expr is None:
         return Resolved(None, None, "unknown", "", "")
     if expr.has_year:
@@ -253,15 +302,9 @@ def resolve(expr: DateExpr | None, sentence_dates: list[DateExpr], body_ref: Dat
         except ValueError:
             return Resolved(None, None, "unknown", "", "")
         return Resolved(start, end, expr.precision, "stated", "")
-    same = [d for d in sentence_dates if d.has_year and d is not expr and not d.anniversary]
-    if same:
-        nearest = min(same, key=lambda d: abs(d.start - expr.start))
-        basis, year, evidence = "stated", nearest.year, nearest.text
-    elif body_ref is not None:
-        basis, year, evidence = "inferred", body_ref.year, body_ref.text
-    else:
+    basis, year, evidence = _year_source(expr, sentence_dates, body_ref, published, after)
+    if year is None:
         return Resolved(None, None, "unknown", "", "")
-    assert year is not None
     try:
         start, end = _bounds(expr, year)
     except ValueError:  # 29/2 in a non-leap year

@@ -19,10 +19,21 @@ WORD = re.compile(r"\w+")
 _PHRASE_GAP = re.compile(r"[\s\-–—]+|\.(?=\w)")
 
 
+def _base_letter(c: str) -> str:
+    """The base letter of ``c``: its canonical decomposition without combining
+    marks, or for a Latin letter with a stroke or bar (which does not decompose)
+    the letter its Unicode name says it is built on."""
+    base = "".join(x for x in unicodedata.normalize("NFD", c) if unicodedata.category(x) != "Mn")
+    if base == c and not c.isascii():
+        m = re.match(r"LATIN (SMALL|CAPITAL) LETTER (\w) WITH ", unicodedata.name(c, ""))
+        if m:
+            return m.group(2).lower() if m.group(1) == "SMALL" else m.group(2)
+    return base
+
+
 def strip_accents(text: str) -> str:
-    """Base letters only (d-bar as d): for accent-blind comparison."""
-    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    return "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
+    """Base letters only: for accent-blind comparison."""
+    return "".join(_base_letter(c) for c in text)
 
 
 def phrase_pattern(lang: Language, phrase: str) -> str:

@@ -1,0 +1,76 @@
+"""Languages as data: detection, English numbers and dates, the publication-date
+year, and the lists defined once (countries, fact tables)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from bordercoop.facts import FACT_TABLES, REGISTRY
+from bordercoop.lang import available, detect, language
+from bordercoop.schema import TABLES, countries, country_enum_problems, field_names
+from bordercoop.text.dates import find_dates, resolve
+from bordercoop.text.numbers import parse_number
+
+EN = language("en")
+VI = language("vi")
+
+
+def test_every_language_folder_loads_and_is_detected() -> None:
+    assert {"vi", "en"} <= set(available())
+    assert detect("The two sides held talks on the border with officers of both provinces.") == "en"
+    assert detect("Hai bên đã tổ chức hội đàm về công tác biên giới.") == "vi"
+
+
+@pytest.mark.parametrize(("text", "value"), [("1,449.566", "1449.566"), ("1,140", "1140"), ("383.9", "383.9"), ("49", "49")])
+def test_english_numbers(text: str, value: str) -> None:
+    assert parse_number(EN, text) == Decimal(value)
+
+
+def _dates(text: str):
+    return find_dates(EN, text, EN.fold(text), 0, len(text))
+
+
+@pytest.mark.parametrize(("text", "bounds", "precision"), [
+    ("The talks took place on December 7, 2023 in Hanoi.", ("2023-12-07", "2023-12-07"), "day"),
+    ("It was held on July 10-11, 2024.", ("2024-07-10", "2024-07-11"), "day"),
+    ("They met from September 30 to October 2, 2024.", ("2024-09-30", "2024-10-02"), "day"),
+    ("Results in the fourth quarter of 2023 were reviewed.", ("2023-10-01", "2023-12-31"), "month"),
+    ("A review was held in November 2024.", ("2024-11-01", "2024-11-30"), "month"),
+])
+def test_english_dates(text: str, bounds: tuple[str, str], precision: str) -> None:
+    (d,) = _dates(text)
+    r = resolve(d, [d], None)
+    assert (r.start.isoformat(), r.end.isoformat(), r.precision) == (*bounds, precision)
+
+
+def test_year_from_publication_is_the_latest_such_day_on_or_before_it() -> None:
+    (d,) = _dates("The talks were held on January 29.")
+    r = resolve(d, [d], None, published=dt.date(2026, 1, 30))
+    assert (r.start, r.basis, r.year_evidence) == (dt.date(2026, 1, 29), "inferred", "published 2026-01-30")
+    (d,) = _dates("The talks were held on December 28.")
+    assert resolve(d, [d], None, published=dt.date(2025, 1, 6)).start == dt.date(2024, 12, 28)
+    # a plan is the earliest such day on or after publication
+    assert resolve(d, [d], None, published=dt.date(2025, 1, 6), after=True).start == dt.date(2025, 12, 28)
+
+
+def test_document_dates_lend_no_year() -> None:
+    from bordercoop.text.dates import reference_years
+
+    text = "Thỏa thuận ký ngày 16/10/2018 giữa hai bên."
+    assert reference_years(VI, VI.fold(text), find_dates(VI, text, VI.fold(text), 0, len(text))) == []
+
+
+def test_country_list_is_defined_once() -> None:
+    assert countries()[0] == "VN"
+    assert country_enum_problems() == []
+
+
+def test_fact_tables_come_from_the_registry_and_have_schemas() -> None:
+    assert FACT_TABLES == tuple(t for f in REGISTRY for t in f.tables)
+    assert TABLES[2:] == FACT_TABLES
+    for table in TABLES:
+        assert field_names(table)
+    assert set(field_names("documents")) >= {"language", "url", "publisher", "published"}
