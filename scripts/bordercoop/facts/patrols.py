@@ -41,6 +41,12 @@ def _trigger_regex(lang: Language) -> re.Pattern[str]:
     return re.compile(lang.alternation(lang.words("patrols", "triggers")))
 
 
+@cache
+def _total_after(lang: Language) -> re.Pattern[str]:
+    """A both-sides phrase right after a personnel figure (the figure is a total)."""
+    return re.compile(f"{lang.source('patrols', 'total_after_prefix')}(?:{cue(lang, 'patrols', 'total_after').pattern})")
+
+
 def _cue(art: Article, name: str) -> re.Pattern[str]:
     return cue(art.lang, "patrols", name)
 
@@ -61,8 +67,7 @@ def _scope(art: Article, start: int, end: int, seg: Segment) -> str:
         return "per_side"
     if _cue(art, "total").search(art.folded[lo:start]):
         return "total"
-    after = re.compile(f"{art.lang.source('patrols', 'total_after_prefix')}(?:{_cue(art, 'total_after').pattern})")
-    if after.match(art.folded[end:min(seg.end, end + 30)]):
+    if _total_after(art.lang).match(art.folded[end:min(seg.end, end + 30)]):
         return "total"
     return "unknown"
 

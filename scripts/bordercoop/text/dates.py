@@ -228,7 +228,12 @@ def _document_date(lang: Language, folded: str, d: DateExpr) -> bool:
     document_before``), in the same sentence: a document's date."""
     before = folded[max(0, d.start - DOCUMENT_LOOKBACK):d.start]
     before = re.split(r"[.!?;\n]", before)[-1]
-    return bool(re.search(rf"(?<!\w)(?:{lang.alternation(lang.words('dates', 'document_before'))})(?!\w)", before))
+    return bool(_document_regex(lang).search(before))
+
+
+@cache
+def _document_regex(lang: Language) -> re.Pattern[str]:
+    return re.compile(rf"(?<!\w)(?:{lang.alternation(lang.words('dates', 'document_before'))})(?!\w)")
 
 
 def body_year(candidates: list[DateExpr]) -> DateExpr | None:
