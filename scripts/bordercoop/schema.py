@@ -24,6 +24,8 @@ BASE_SORT_KEYS: dict[str, tuple[str, ...]] = {"documents": ("document_id",), "pr
 # Resource order: referenced tables before the tables that reference them.
 TABLES: tuple[str, ...] = (*BASE_SORT_KEYS, *FACT_TABLES)
 
+# The cells a boolean field is written as (Frictionless' default true/false values).
+BOOLEAN_CELLS = {"true": True, "false": False}
 DUCKDB_TYPES = {"string": "VARCHAR", "integer": "BIGINT", "number": "DOUBLE", "date": "DATE", "boolean": "BOOLEAN"}
 
 
@@ -125,6 +127,8 @@ def cast_frame(table: str, raw):  # (pandas.DataFrame) -> pandas.DataFrame
             frame[name] = pd.to_numeric(plain, errors="coerce").astype(float)
         elif f["type"] == "date":
             frame[name] = pd.to_datetime(col, format="%Y-%m-%d", errors="coerce").astype("datetime64[ns]")
+        elif f["type"] == "boolean":
+            frame[name] = col.map(BOOLEAN_CELLS, na_action="ignore").astype("boolean")
         else:
             frame[name] = col.astype("string")
     return frame

@@ -4,8 +4,12 @@ Each count ("N patrols", ``[patrols.patterns] count``) near a trigger
 (``[patrols] triggers``) starts a patrol fact that runs to the next count;
 personnel is the first figure of people (``personnel``) in that stretch, per
 side when a per-side phrase stands by it, total when a total phrase does. A
-joint patrol needs a partner across the border (``bilateral``) and no domestic
-one (``unilateral``). Words, units and patterns: ``lang/<code>/patrols.toml``.
+single patrol reported without a number ("conducted a joint patrol":
+``single``, not after a habit or plan of ``not_single``) is one patrol with
+``count_implied``; an article reports one such patrol, so its mentions and a
+personnel figure given a few sentences later are one row. A joint patrol needs
+a partner across the border (``bilateral``) and no domestic one
+(``unilateral``). Words, units and patterns: ``lang/<code>/patrols.toml``.
 """
 
 from __future__ import annotations
@@ -19,11 +23,13 @@ from bordercoop.lang import Language
 from bordercoop.text.article import Article, Sentence
 from bordercoop.text.dates import DateExpr, resolve
 from bordercoop.text.numbers import parse_count
-from bordercoop.text.phrases import cue
+from bordercoop.text.phrases import anchored, cue
 
 NEAR_TRIGGER = 90
 SCOPE_WINDOW = 25  # a per-side or total phrase this close to a personnel figure
 NEAR_TRIGGER_PERSONNEL = 160  # personnel without a count, this close to the trigger
+SINGLE_RIGHT_BEFORE = 15  # a not_single_right_before word this close before a single patrol
+MERGE_SENTENCES = 6  # personnel up to this many sentences after a single patrol belongs to it
 ID_PREFIX = "p"
 
 
@@ -34,6 +40,7 @@ class Segment:
     start: int
     end: int
     count: re.Match[str] | None
+    single: re.Match[str] | None = None
 
 
 @cache
@@ -59,20 +66,26 @@ def _level(art: Article, folded: str, anchor: int) -> str:
 
 
 def _scope(art: Article, start: int, end: int, seg: Segment) -> str:
-    """per_side when a per-side phrase stands by the figure; total after a total
-    phrase or when a both-sides phrase follows it; else unknown."""
+    """total when a both-sides phrase or a breakdown follows the figure ("16
+    officers, of whom 8 from each side"); per_side when a per-side phrase stands
+    by it; total after a total phrase; else unknown."""
+    if _total_after(art.lang).match(art.folded[end:min(seg.end, end + 30)]):
+        return "total"
     lo = max(seg.start, start - SCOPE_WINDOW)
     around = art.folded[lo:min(seg.end, end + SCOPE_WINDOW)]
     if _cue(art, "per_side").search(around):
         return "per_side"
     if _cue(art, "total").search(art.folded[lo:start]):
         return "total"
-    if _total_after(art.lang).match(art.folded[end:min(seg.end, end + 30)]):
-        return "total"
     return "unknown"
 
 
-def _period(art: Article, s: Sentence) -> DateExpr | None:
+def _period(art: Article, s: Sentence, single: bool) -> DateExpr | None:
+    """The period figures cover: a month, a year or a span "until now" in the
+    sentence (else the article's only such span); for a single patrol, its day."""
+    if single:
+        days = [d for d in s.dates if d.precision == "day" and not d.anniversary]
+        return days[0] if days else None
     periods = [d for d in s.dates if d.until_now or d.precision in {"month", "year"} and not d.anniversary]
     if periods:
         return periods[0]
@@ -80,9 +93,20 @@ def _period(art: Article, s: Sentence) -> DateExpr | None:
     return review[0] if len(review) == 1 else None
 
 
+def _is_rate(art: Article, m: re.Match[str]) -> bool:
+    """A count that is a frequency ("once a quarter"): after a ``rate_before``
+    phrase or followed by ``[patrols.patterns] rate_after``."""
+    if anchored(art.lang, "patrols", "rate_before", "end").search(art.folded[max(0, m.start() - 20):m.start()]):
+        return True
+    return bool(art.lang.pattern("patrols", "rate_after").match(art.folded, m.end()))
+
+
 def _counts_patrols(art: Article, m: re.Match[str], trig_pos: list[int]) -> bool:
-    """A count is of patrols when the trigger follows it closely or precedes it in
-    the same clause, and the unit is not followed by another activity."""
+    """A count is of patrols when it is no frequency, the trigger follows it
+    closely or precedes it in the same clause, and the unit is not followed by
+    another activity."""
+    if _is_rate(art, m):
+        return False
     if any(0 <= p - m.end() <= 30 for p in trig_pos):
         return True
     following = art.folded[m.end():m.end() + 25]
@@ -101,9 +125,24 @@ def _neighbour(art: Article, s: Sentence, pos: int) -> str | None:
     return foreign[0].country_code if foreign else art.foreign
 
 
+def _single(art: Article, s: Sentence) -> re.Match[str] | None:
+    """The first single patrol of the sentence told as an event (``[patrols.patterns]
+    single``): not after a habit, plan or aim (``not_single``) since the last ";",
+    nor right after ``not_single_right_before`` ("to conduct a joint patrol")."""
+    for m in art.lang.pattern("patrols", "single").finditer(art.folded, s.start, s.end):
+        clause = art.folded[max(s.start, art.folded.rfind(";", s.start, m.start()) + 1):m.start()]
+        if _cue(art, "not_single").search(clause):
+            continue
+        if anchored(art.lang, "patrols", "not_single_right_before", "end").search(art.folded[max(s.start, m.start() - SINGLE_RIGHT_BEFORE):m.start()]):
+            continue
+        return m
+    return None
+
+
 def _segments(art: Article, s: Sentence, trig_pos: list[int], people: list[re.Match[str]], notes: list[str]) -> list[Segment]:
     """One segment per patrol count (to the next count or ";"), or the whole
-    sentence when it gives only personnel close to the trigger."""
+    sentence when it tells of a single patrol or gives only personnel close to
+    the trigger."""
     counts = [
         m for m in art.lang.pattern("patrols", "count").finditer(art.folded, s.start, s.end)
         if _counts_patrols(art, m, trig_pos) and parse_count(art.lang, m.group("n")) is not None
@@ -115,9 +154,10 @@ def _segments(art: Article, s: Sentence, trig_pos: list[int], people: list[re.Ma
         segments.append(Segment(c.start(), semi if semi != -1 else seg_end, c))
     if counts:
         return segments
+    single = _single(art, s)
     near = [p for p in people if any(abs(p.start() - t) <= NEAR_TRIGGER_PERSONNEL and ";" not in art.folded[min(t, p.start()):max(t, p.start())] for t in trig_pos)]
-    if near:
-        return [Segment(s.start, s.end, None)]
+    if near or single:
+        return [Segment(s.start, s.end, None, single)]
     if people:
         notes.append(f"patrol sentence with personnel far from the patrol trigger: {art.text[s.start:s.end][:120]!r}")
     return []
@@ -174,9 +214,9 @@ def _patrol_row(art: Article, s: Sentence, seg: Segment, segments: list[Segment]
     if country_b is None:
         return None
     person = _personnel(art, seg, people, notes)
-    if seg.count is None and person is None:
+    if seg.count is None and person is None and seg.single is None:
         return None
-    period = _period(art, s)
+    period = _period(art, s, seg.count is None and seg.single is not None)
     resolved = resolve(period, s.dates, art.body_ref, art.doc.published)
     period_end = resolved.end
     if period is not None and period.until_now:
@@ -184,13 +224,16 @@ def _patrol_row(art: Article, s: Sentence, seg: Segment, segments: list[Segment]
         meeting_end = main_meeting["date_end"] if main_meeting else None
         period_end = meeting_end if meeting_end and resolved.start and meeting_end >= resolved.start else None
     ev_start, ev_end = _evidence(art, s, seg, segments, person)
+    implied = seg.count is None and seg.single is not None
+    first = seg.count or seg.single or person
     return {
-        "anchor": seg.count.start() if seg.count else person.start(),  # type: ignore[union-attr]
+        "anchor": first.start(),  # type: ignore[union-attr]
         "meeting_id_of": main_meeting,
         "country_a": "VN",
         "country_b": country_b,
         "level": _segment_level(art, s, seg, segments),
-        "patrol_count": parse_count(art.lang, seg.count.group("n")) if seg.count else None,
+        "patrol_count": parse_count(art.lang, seg.count.group("n")) if seg.count else 1 if implied else None,
+        "count_implied": implied,
         "personnel": parse_count(art.lang, person.group("n")) if person else None,
         "personnel_scope": _scope(art, person.start(), person.end(), seg) if person else "unknown",
         "period_start": resolved.start,
@@ -205,7 +248,7 @@ def extract_patrols(art: Article, main_meeting: dict | None) -> tuple[list[dict]
     rows: list[dict] = []
     notes: list[str] = []
     trigger = _trigger_regex(art.lang)
-    for s in art.sentences:
+    for index, s in enumerate(art.sentences):
         trig_pos = [m.start() for m in trigger.finditer(art.folded, s.start, s.end)]
         if not trig_pos:
             continue
@@ -214,8 +257,53 @@ def extract_patrols(art: Article, main_meeting: dict | None) -> tuple[list[dict]
         for seg in segments:
             row = _patrol_row(art, s, seg, segments, people, main_meeting, notes)
             if row is not None:
-                rows.append(row)
+                rows.append({**row, "sentence": index})
+    rows = _one_single_patrol(art, rows, notes)
+    for row in rows:
+        del row["sentence"]
     return rows, notes
+
+
+def _one_single_patrol(art: Article, rows: list[dict], notes: list[str]) -> list[dict]:
+    """An article tells of one single patrol: its mentions are one row (the one
+    with personnel, else the first). Without personnel of its own it takes the
+    figure of the next patrol row when that row, within ``MERGE_SENTENCES``
+    sentences, has neither a count nor a period ("During the operation, both
+    sides deployed 48 officers"), else the figure of the next sentence when it
+    names the participants (``[patrols] participants``); its evidence then runs
+    over both."""
+    singles = [r for r in rows if r["count_implied"]]
+    if not singles:
+        return rows
+    keep = next((r for r in singles if r["personnel"] is not None), singles[0])
+    if len(singles) > 1:
+        notes.append(f"{len(singles)} mentions of a single patrol kept as one (the mention at offset {keep['char_start']})")
+    dropped = [r for r in singles if r is not keep]
+    if keep["personnel"] is None:
+        after = [r for r in rows if 0 < r["sentence"] - keep["sentence"] <= MERGE_SENTENCES]
+        figure = after[0] if after else None
+        if figure is not None and figure["patrol_count"] is None and not figure["period_text"]:
+            keep.update(personnel=figure["personnel"], personnel_scope=figure["personnel_scope"], char_end=figure["char_end"])
+            dropped.append(figure)
+        else:
+            _take_participants(art, keep)
+    return [r for r in rows if all(r is not d for d in dropped)]
+
+
+def _take_participants(art: Article, row: dict) -> None:
+    """The personnel figure of the sentence after a single patrol's, when that
+    sentence names the participants ("The forces taking part were 18 officers")."""
+    if row["sentence"] + 1 >= len(art.sentences):
+        return
+    s = art.sentences[row["sentence"] + 1]
+    if not _cue(art, "participants").search(art.folded, s.start, s.end):
+        return
+    person = art.lang.pattern("patrols", "personnel").search(art.folded, s.start, s.end)
+    if person is None:
+        return
+    row.update(personnel=parse_count(art.lang, person.group("n")),
+               personnel_scope=_scope(art, person.start(), person.end(), Segment(s.start, s.end, None)),
+               char_end=max(row["char_end"], s.end))
 
 
 def extract(art: Article, facts: DocumentFacts) -> None:
@@ -239,11 +327,14 @@ def extract(art: Article, facts: DocumentFacts) -> None:
 
 
 def compare(facts: DocumentFacts) -> set:
-    return {(p["country_b"], p["level"], p["patrol_count"], p["personnel"], p["personnel_scope"]) for p in facts.table("patrols")}
+    return {(p["country_b"], p["level"], p["patrol_count"], p["count_implied"], p["personnel"], p["personnel_scope"])
+            for p in facts.table("patrols")}
 
 
 def expected(entry: dict) -> set:
-    return {(p["country_b"], p["level"], p["patrol_count"], p["personnel"], p["personnel_scope"]) for p in entry["patrols"]}
+    """Expected patrols of a test set; ``count_implied`` may be left out when false."""
+    return {(p["country_b"], p["level"], p["patrol_count"], p.get("count_implied", False), p["personnel"], p["personnel_scope"])
+            for p in entry["patrols"]}
 
 
 FACT = FactType(
