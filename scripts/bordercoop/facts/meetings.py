@@ -65,11 +65,14 @@ def _trigger_index(lang: Language) -> PhraseIndex:
 
 def find_triggers(art: Article) -> list[Trigger]:
     found: list[Trigger] = []
+    last_day: DateExpr | None = None
     for s in art.sentences:
         here = [Trigger(kind, a, b, s) for a, b, kind in _trigger_index(art.lang).find_all(art.folded, s.start, s.end)]
         here = [t for t in here if not anchored(art.lang, "meetings", "blocked_before", "end").search(art.folded[max(s.start, t.start - 25):t.start])]
         here = _merge_listed(art, here)
         _assign_dates(art, s, here)
+        _same_occasion(art, s, here, last_day)
+        last_day = next((d for d in reversed(s.dates) if d.precision in {"day", "month"} and not d.anniversary and not d.until_now), last_day)
         for t in here:
             before = art.folded[max(s.start, t.start - 25):t.start]
             after = art.folded[t.end:min(s.end, t.end + 25)]
@@ -86,6 +89,20 @@ def find_triggers(art: Article) -> list[Trigger]:
                 t.definite = False
         found.extend(t for t in here if t.definite)
     return found
+
+
+def _same_occasion(art: Article, s: Sentence, triggers: list[Trigger], last_day: DateExpr | None) -> None:
+    """A sentence opening with "on the same day" or "on this occasion" (``[meetings]
+    same_occasion``) tells of the date last named: its triggers without a day of
+    their own take it (a later quarter is then the period reviewed), unless
+    they are plans announced on the occasion."""
+    if last_day is None or not anchored(art.lang, "meetings", "same_occasion", "any").search(art.folded, s.start, min(s.end, s.start + SENTENCE_START_WINDOW)):
+        return
+    for t in triggers:
+        if _status(art, t) == "planned":  # announced on the occasion, held later
+            continue
+        if t.date is None or (t.date.precision != "day" and last_day.precision == "day"):
+            t.date = last_day
 
 
 _KIND_PRIORITY = ("online_talks", "talks", "exchange", "visit", "other")
@@ -116,7 +133,8 @@ def _assign_dates(art: Article, s: Sentence, triggers: list[Trigger]) -> None:
         limit = triggers[i + 1].start if i + 1 < len(triggers) else s.end
         after = [
             d for d in usable
-            if t.end <= d.start < min(limit, t.end + DATE_AFTER_WINDOW) and id(d) not in claimed
+            if t.end <= d.start < limit and id(d) not in claimed
+            and (d.start < t.end + DATE_AFTER_WINDOW or _told_as_taking_place(art.lang, art.folded[t.end:d.start]))
             and _same_clause(art.lang, art.folded[t.end:d.start], d.precision)
         ]
         if after:
@@ -131,8 +149,36 @@ def _assign_dates(art: Article, s: Sentence, triggers: list[Trigger]) -> None:
         if t.date is None or (t.date.precision != "day" and opening[0].precision == "day"):
             t.date = opening.pop(0)
             claimed.add(id(t.date))
+    _dates_before(art, s, triggers, usable, claimed)
 
 
+def _dates_before(art: Article, s: Sentence, triggers: list[Trigger], usable: list[DateExpr], claimed: set[int]) -> None:
+    """In a language that puts the date before the event's name ("signed documents
+    on Monday to set up twinning relations": ``[meetings] date_before_window``
+    characters), an undated trigger takes the day date right before it in the
+    same clause (no punctuation and no other trigger between)."""
+    window = art.lang.get("meetings", "date_before_window", 0)
+    for i, t in enumerate(triggers):
+        if t.date is not None or not window:
+            continue
+        floor = max(s.start, t.start - window, triggers[i - 1].end if i else s.start)
+        before = [d for d in usable if floor <= d.start and d.end <= t.start and d.precision == "day"
+                  and id(d) not in claimed and not re.search(r"[,;:.!?()]", art.folded[d.end:t.start])]
+        if before:
+            t.date = before[-1]
+            claimed.add(id(t.date))
+
+
+
+
+def _told_as_taking_place(lang: Language, between: str) -> bool:
+    """The text between a trigger and a later date ends with "took place (on)" or
+    another ``[meetings] continuation`` phrase: the date is the trigger's,
+    however long the names of the parties between them."""
+    if re.search(r"[;.!?]", between):
+        return False
+    rest = lang.pattern("meetings", "time_adverbial").sub("", between.rstrip())
+    return bool(anchored(lang, "meetings", "continuation", "end").search(rest))
 
 
 def _same_clause(lang: Language, between: str, precision: str) -> bool:
@@ -228,12 +274,16 @@ def _join_undated(art: Article, drafts: list[MeetingDraft], triggers: list[Trigg
     """An undated mention joins the first meeting of its family (an undated
     "other" session joins any meeting: it is usually a session of the article's
     main event), unless it announces a new one, which joins a planned meeting or
-    makes one."""
+    makes one. A planned mention with no meeting of its family joins a planned
+    meeting of any kind (the talks of a planned exchange programme)."""
     undated = sorted((t for t in triggers if t.date is None), key=lambda t: (t.sentence.is_caption, t.start))
     for t in undated:
         family = [d for d in drafts if FAMILY[d.kind] == FAMILY[t.kind] or FAMILY[t.kind] == "other"]
         if _announced(art, t):
             family = [d for d in family if _status(art, d.anchor) == "planned"]
+        if not family and _status(art, t) == "planned":
+            # "the venue where the talks will take place": a part of the planned programme
+            family = [d for d in drafts if _status(art, d.anchor) == "planned"]
         if family:
             family[0].mentions.append(t)
         else:

@@ -8,6 +8,7 @@ the body into sentences, and finds place names and dates once, so the rules in
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -59,7 +60,14 @@ class Article:
         raise ValueError(pos)
 
     def mentions_both_sides(self, s: Sentence) -> bool:
-        return bool(cue(self.lang, "sides", "both").search(self.folded, s.start, s.end))
+        """The sentence speaks of both sides (``[sides] both``) or names Vietnam and
+        a neighbour as a pair (``[sides.patterns] country_pair_gap`` between them)."""
+        if cue(self.lang, "sides", "both").search(self.folded, s.start, s.end):
+            return True
+        countries = [n for n in s.names if n.is_country]
+        gap = self.lang.pattern("sides", "country_pair_gap")
+        return any("VN" in {a.country_code, b.country_code} and a.country_code != b.country_code
+                   and gap.match(self.folded[a.end:b.start]) for a, b in itertools.pairwise(countries))
 
 
 def _blank(chars: list[str], start: int, end: int) -> None:

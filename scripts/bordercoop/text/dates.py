@@ -33,6 +33,8 @@ class DateExpr:
     precision: str  # day | month | year
     until_now: bool = False  # "from ... until now": open-ended period
     anniversary: bool = False
+    weekday: int | None = None  # "on Monday" (0 = Monday): a day near the publication date
+    year_offset: int | None = None  # "in June last year" (-1): relative to the publication year
 
     @property
     def year(self) -> int | None:
@@ -126,8 +128,12 @@ def _expr(lang: Language, form: DateForm, m: re.Match[str], text: str) -> DateEx
         return None
     if d1 is not None and d2 is not None and ((form.order == "strict" and d1 >= d2) or (form.order == "not_after" and d1 > d2)):
         return None
-    precision = "day" if d1 is not None else "month" if m1 is not None else "year"
-    return DateExpr(m.start(), m.end(), text[m.start():m.end()], y1, m1, d1, y2, m2, d2, precision)
+    spec = lang.section("dates")
+    weekday = spec["weekdays"][g["weekday"]] if g.get("weekday") else None
+    offset = spec["relative_years"][" ".join(g["relative_year"].split())] if g.get("relative_year") else None
+    precision = "day" if d1 is not None or weekday is not None else "month" if m1 is not None else "year"
+    return DateExpr(m.start(), m.end(), text[m.start():m.end()], y1, m1, d1, y2, m2, d2, precision,
+                    weekday=weekday, year_offset=offset)
 
 
 @cache
@@ -293,14 +299,43 @@ def _year_source(expr: DateExpr, sentence_dates: list[DateExpr], body_ref: DateE
     return "", None, ""
 
 
+def _weekday(expr: DateExpr, published: dt.date | None, after: bool) -> Resolved:
+    """A weekday ("on Monday") is the latest such day on or before the
+    publication date (for a plan, ``after``, the earliest on or after it);
+    unknown without a publication date."""
+    if published is None or expr.weekday is None:
+        return Resolved(None, None, "unknown", "", "")
+    shift = (expr.weekday - published.weekday()) % 7 if after else -((published.weekday() - expr.weekday) % 7)
+    day = published + dt.timedelta(days=shift)
+    return Resolved(day, day, "day", "inferred", f"published {published.isoformat()}")
+
+
+def _relative_year(expr: DateExpr, body_ref: DateExpr | None, published: dt.date | None) -> Resolved:
+    """A month of "last year", "this year", "next year": the year is counted from
+    the publication year, else from the body's year."""
+    if published is not None:
+        base, evidence = published.year, f"published {published.isoformat()}"
+    elif body_ref is not None and body_ref.year is not None:
+        base, evidence = body_ref.year, body_ref.text
+    else:
+        return Resolved(None, None, "unknown", "", "")
+    start, end = _bounds(expr, base + (expr.year_offset or 0))
+    return Resolved(start, end, expr.precision, "inferred", evidence)
+
+
 def resolve(expr: DateExpr | None, sentence_dates: list[DateExpr], body_ref: DateExpr | None,
             published: dt.date | None = None, after: bool = False) -> Resolved:
     """Bounds for ``expr``; the year comes from the expression itself (stated),
     else the publication date (inferred: the latest such date on or before it,
     or for a plan, ``after``, the earliest on or after it), else the nearest year
-    in the same sentence (stated), else ``body_ref`` (inferred)."""
+    in the same sentence (stated), else ``body_ref`` (inferred). Weekdays and
+    relative years are counted from the publication date."""
     if expr is None:
         return Resolved(None, None, "unknown", "", "")
+    if expr.weekday is not None:
+        return _weekday(expr, published, after)
+    if expr.year_offset is not None and not expr.has_year:
+        return _relative_year(expr, body_ref, published)
     if expr.has_year:
         try:
             start, end = _bounds(expr, expr.year or 0)

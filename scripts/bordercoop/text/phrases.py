@@ -67,6 +67,8 @@ def anchored(lang: Language, section: str, key: str, anchor: str) -> re.Pattern[
     searched text (after a non-word character or its start), ``start`` = they open
     it, anything else = whole words anywhere."""
     alternation = lang.alternation(lang.words(section, key))
+    if not alternation:  # an empty list matches nothing
+        return re.compile(r"(?!)")
     if anchor == "end":
         return re.compile(rf"(?:^|[^\w])(?:{alternation})\s*$")
     if anchor == "start":

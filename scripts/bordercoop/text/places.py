@@ -16,7 +16,7 @@ from functools import cache
 
 from bordercoop.lang import Language
 from bordercoop.paths import REFERENCE
-from bordercoop.text.phrases import WORD, PhraseIndex, strip_accents
+from bordercoop.text.phrases import WORD, PhraseIndex, anchored, strip_accents
 
 GAZETTEER_PATH = REFERENCE / "gazetteer.csv"
 
@@ -143,11 +143,62 @@ def find_names(lang: Language, text: str, folded: str, start: int, end: int) -> 
     follow a word (``[places] not_after``: a power plant, a river) that makes it
     another place; otherwise a shorter name starting there may still count."""
     found = _scan(lang, text, folded, start, end, _place_index(lang))
-    taken = [(m.start, m.end) for m in found]
-    for m in _scan(lang, text, bare(folded[:end]), start, end, _foreign_bare_index(lang)):
-        if not any(a < m.end and m.start < b for a, b in taken):
-            found.append(m)
+    bare_folded = bare(folded[:end])
+    for more in (_scan(lang, text, bare_folded, start, end, _foreign_bare_index(lang)),
+                 _scan_joined(lang, text, bare_folded, start, end)):
+        taken = [(m.start, m.end) for m in found]
+        found += [m for m in more if not any(a < m.end and m.start < b for a, b in taken)]
     return sorted(found, key=lambda m: m.start)
+
+
+JOINED_MAX_SYLLABLES = 6
+_SYLLABLE_GAP = re.compile(r"[ \-]")
+
+
+@cache
+def _joined_index() -> dict[str, str]:
+    """Non-Vietnamese unit names with accents, spaces and hyphens removed
+    ("Sa-ra-van", "Sa Ra Van" and "Saravan" are one key), 7+ letters."""
+    by_name: dict[str, str] = {}
+    for row in gazetteer_rows():
+        if row["country_code"] == "VN":
+            continue
+        names = [row["name_vi"], row["name_en"], *row["aliases"].split("|")]
+        for name in names:
+            key = re.sub(r"[^a-z]", "", bare(name))
+            if len(key) >= 7:
+                by_name.setdefault(key, row["province_id"])
+    return by_name
+
+
+def _scan_joined(lang: Language, text: str, haystack: str, start: int, end: int) -> list[Mention]:
+    """Foreign names written syllable by syllable ("Sa Ra Van", "Xa-van-na-khet"):
+    runs of capitalised syllables joined by a space or hyphen whose letters,
+    joined, are a name of ``_joined_index``; the longest run wins."""
+    tokens = list(WORD.finditer(haystack, start, end))
+    index = _joined_index()
+    found: list[Mention] = []
+    i = 0
+    while i < len(tokens):
+        hit = None
+        if text[tokens[i].start()].isupper() and not _not_after(lang).search(lang.fold(text[max(0, tokens[i].start() - 20):tokens[i].start()])):
+            joined = ""
+            for j in range(i, min(len(tokens), i + JOINED_MAX_SYLLABLES)):
+                if j > i and not _SYLLABLE_GAP.fullmatch(haystack[tokens[j - 1].end():tokens[j].start()]):
+                    break
+                joined += tokens[j].group()
+                if joined in index:
+                    hit = (j, index[joined])
+        if hit is not None and _city(lang, text, tokens[i].start(), tokens[hit[0]].end(), hit[1]):
+            hit = None
+        if hit is None:
+            i += 1
+            continue
+        j, key = hit
+        a, b = tokens[i].start(), tokens[j].end()
+        found.append(Mention(a, b, key, places()[key].country_code, text[a:b]))
+        i = j + 1
+    return found
 
 
 def _scan(lang: Language, text: str, haystack: str, start: int, end: int, index: PhraseIndex) -> list[Mention]:
@@ -162,7 +213,7 @@ def _scan(lang: Language, text: str, haystack: str, start: int, end: int, index:
         for j, key in index.matches_at(haystack, tokens, i):
             a, b = tokens[i].start(), tokens[j].end()
             surface = text[a:b]
-            if _capitalised(lang, surface) and not _not_after(lang).search(lang.fold(text[max(0, a - 20):a])):
+            if _capitalised(lang, surface) and not _not_after(lang).search(lang.fold(text[max(0, a - 20):a])) and not _city(lang, text, a, b, key):
                 accepted = (j, a, b, key, surface)
                 break
         if accepted is None:
@@ -176,6 +227,18 @@ def _scan(lang: Language, text: str, haystack: str, start: int, end: int, index:
             found.append(Mention(a, b, key, places()[key].country_code, surface))
         i = j + 1
     return found
+
+
+def _city(lang: Language, text: str, a: int, b: int, key: str) -> bool:
+    """A foreign province named as a city ("the city of Luang Prabang", "Luang
+    Prabang City": ``[places] city_before`` / ``city_after``) is the city, not the
+    province. Vietnamese municipalities and foreign capitals are their city."""
+    place = places().get(key)
+    if place is None or place.country_code == "VN" or place.level != "province":
+        return False
+    if anchored(lang, "places", "city_before", "end").search(lang.fold(text[max(0, a - 15):a])):
+        return True
+    return bool(anchored(lang, "places", "city_after", "start").match(lang.fold(text[b:b + 10]).lstrip(" ")))
 
 
 def _capitalised(lang: Language, surface: str) -> bool:
