@@ -1,7 +1,8 @@
-"""The rules on two sets of articles written for this project (not copied news),
-covering Laos, Cambodia and China, traps included: the development set
-(tests/devset/) and two sets first written blind to the rules (tests/heldout/,
-tests/blind/; their first-run scores are in the README). Scoring lives in
+"""The rules on the sets of articles written for this project (not copied news),
+covering Laos, Cambodia and China, traps included: the Vietnamese development set
+(tests/sets/vi/devset/), two sets first written blind to the rules (heldout/,
+blind/; their first-run scores are in the README), the Vietnamese patterns of real
+border news (vi/patterns/) and the English set (en/written/). Scoring lives in
 scripts/evaluate.py."""
 
 from __future__ import annotations
@@ -12,28 +13,35 @@ import pytest
 
 from bordercoop.evaluation.score import TABLES, score_folder
 
-HERE = Path(__file__).resolve().parent.parent / "sets" / "vi"
+SETS = Path(__file__).resolve().parent.parent / "sets"
 
 # A wrong fact is worse than a missing one: precision must hold. Known
 # disagreements on the held-out set: a per-patrol figure ("mỗi đợt mỗi bên cử 15
 # cán bộ") is not recorded as personnel; a border stated as a range ("từ tỉnh Điện Biên đến tỉnh
 # Kon Tum") and a long-distance subject are not read.
+# Known disagreements on the patterns set: a review conference whose listed past
+# talks are not read as meetings, a treaty date and a visit without a neighbour
+# party; on the English set: a per-side figure read as a total.
 MIN_PRECISION = {
-    "devset": dict.fromkeys(TABLES, 1.0),
-    "heldout": {**dict.fromkeys(TABLES, 1.0), "patrols": 0.9},
+    "vi/devset": dict.fromkeys(TABLES, 1.0),
+    "vi/heldout": {**dict.fromkeys(TABLES, 1.0), "patrols": 0.9},
     # patrol levels the blind set infers from units named in earlier sentences
-    "blind": {**dict.fromkeys(TABLES, 1.0), "patrols": 0.8},
+    "vi/blind": {**dict.fromkeys(TABLES, 1.0), "patrols": 0.8},
+    "vi/patterns": {**dict.fromkeys(TABLES, 1.0), "meetings": 0.85},
+    "en/written": {**dict.fromkeys(TABLES, 1.0), "patrols": 0.9},
 }
 MIN_RECALL = {
-    "devset": {**dict.fromkeys(TABLES, 1.0), "province_borders": 0.85},
-    "heldout": {**dict.fromkeys(TABLES, 1.0), "patrols": 0.9, "province_borders": 0.8},
-    "blind": {**dict.fromkeys(TABLES, 1.0), "meetings": 0.9, "patrols": 0.75, "province_borders": 0.85},
+    "vi/devset": {**dict.fromkeys(TABLES, 1.0), "province_borders": 0.85},
+    "vi/heldout": {**dict.fromkeys(TABLES, 1.0), "patrols": 0.9, "province_borders": 0.8},
+    "vi/blind": {**dict.fromkeys(TABLES, 1.0), "meetings": 0.9, "patrols": 0.8, "province_borders": 0.85},
+    "vi/patterns": {**dict.fromkeys(TABLES, 1.0), "meetings": 0.85, "province_borders": 0.8},
+    "en/written": {**dict.fromkeys(TABLES, 1.0), "patrols": 0.9, "province_borders": 0.9, "provinces_mentioned": 0.95},
 }
 
 
 @pytest.fixture(scope="module", params=sorted(MIN_RECALL))
 def scored(request) -> tuple[str, dict]:
-    return request.param, score_folder(HERE / request.param)
+    return request.param, score_folder(SETS / request.param)
 
 
 @pytest.mark.parametrize("table", TABLES)

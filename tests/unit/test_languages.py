@@ -74,3 +74,35 @@ def test_fact_tables_come_from_the_registry_and_have_schemas() -> None:
     for table in TABLES:
         assert field_names(table)
     assert set(field_names("documents")) >= {"language", "url", "publisher", "published"}
+
+
+@pytest.mark.parametrize(("text", "published", "after", "day"), [
+    ("The two sides signed the minutes on Monday.", dt.date(2025, 5, 26), False, dt.date(2025, 5, 26)),  # a Monday
+    ("They held talks on Thursday.", dt.date(2025, 12, 27), False, dt.date(2025, 12, 25)),
+    ("They will meet again on Friday.", dt.date(2025, 12, 27), True, dt.date(2026, 1, 2)),
+])
+def test_weekdays_are_counted_from_the_publication_date(text: str, published: dt.date, after: bool, day: dt.date) -> None:
+    (d,) = _dates(text)
+    r = resolve(d, [d], None, published, after)
+    assert (r.start, r.end, r.precision, r.basis, r.year_evidence) == (day, day, "day", "inferred", f"published {published.isoformat()}")
+
+
+def test_a_weekday_without_a_publication_date_is_unknown() -> None:
+    (d,) = _dates("They held talks on Thursday.")
+    assert resolve(d, [d], None).precision == "unknown"
+
+
+def test_a_weekday_before_a_date_is_part_of_that_date() -> None:
+    (d,) = _dates("They held talks on Thursday, December 25, 2025.")
+    assert d.weekday is None and resolve(d, [d], None).start == dt.date(2025, 12, 25)
+
+
+@pytest.mark.parametrize(("lang", "text", "bounds"), [
+    (EN, "Since their talks in June last year, the two sides have met often.", ("2016-06-01", "2016-06-30")),
+    (EN, "The next round is due in March next year.", ("2018-03-01", "2018-03-31")),
+    (VI, "Kể từ cuộc hội đàm tháng 6 năm ngoái, hai bên thường xuyên trao đổi.", ("2016-06-01", "2016-06-30")),
+])
+def test_relative_years_are_counted_from_the_publication_year(lang, text: str, bounds: tuple[str, str]) -> None:
+    (d,) = find_dates(lang, text, lang.fold(text), 0, len(text))
+    r = resolve(d, [d], None, dt.date(2017, 7, 12))
+    assert (r.start.isoformat(), r.end.isoformat(), r.basis) == (*bounds, "inferred")

@@ -174,3 +174,18 @@ def test_a_word_for_destroying_is_not_a_cancellation() -> None:
     doc = Document("x", "x.txt", "0" * 64, "utf-8", "", text, "Tiêu đề", 8, len(text) - 1, "", "vi")
     rows, _ = extract_meetings(read_article(doc))
     assert [(r["status"], str(r["date_start"])) for r in rows] == [("held", "2025-12-09")]
+
+
+@pytest.mark.parametrize(("text", "key"), [
+    ("tỉnh Sa Ra Van", "la-salavan"), ("tỉnh Sa-ra-van", "la-salavan"), ("tỉnh Xa Van Na Khet", "la-savannakhet"),
+    ("tỉnh U Đôm Xay", "la-oudomxay"), ("tỉnh Môn Đôn Ki Ri", "kh-mondulkiri"),
+])
+def test_foreign_names_written_syllable_by_syllable(text: str, key: str) -> None:
+    assert [k for k, _ in _names(text)] == [key]
+
+
+def test_a_foreign_province_named_as_a_city_is_the_city() -> None:
+    assert _names("tại thành phố Luang Prabang (Lào)") == [("LA", "Lào")]
+    assert [k for k, _ in _names("tỉnh Luang Prabang (Lào)")] == ["la-luang-prabang", "LA"]
+    # a capital is its own city, and a Vietnamese municipality is the province
+    assert [k for k, _ in _names("thành phố Viêng Chăn và thành phố Đà Nẵng")] == ["la-vientiane-capital", "vn-da-nang"]

@@ -23,6 +23,8 @@ from bordercoop.text.numbers import parse_number
 from bordercoop.text.phrases import cue
 from bordercoop.text.places import Mention
 
+# "932,7/1.137 km": a figure right after another and a slash is the whole.
+_RATIO_BEFORE = re.compile(r"\d\s*/\s*$")
 # Land + water may differ from the total by this much (rounding of stated figures).
 TOLERANCE_KM = Decimal("0.001")
 
@@ -50,6 +52,7 @@ class LengthSentence:
     s: Sentence
     has_pair: bool
     local_units: list[Mention]
+    country: str | None = None  # the neighbour, when the sentence goes on about the previous one's border
 
 
 def _words(art: Article, name: str) -> re.Pattern[str]:
@@ -131,7 +134,9 @@ def _evidence_start(art: Article, clause_start: int, pos: int) -> int:
 def _is_local(art: Article, ls: LengthSentence, m: re.Match[str], clause_start: int, pair_after: re.Match[str] | None) -> bool:
     """A distance or one unit's stretch, not the country border."""
     near = art.folded[max(clause_start, m.start() - 60):m.start()]
-    local = not pair_after and (
+    # "the seven border provinces of ... share a border of 1,450 km with China": the national border
+    provinces_listed = art.lang.pattern("border_lengths", "provinces_subject").match(art.folded, ls.s.start)
+    local = not pair_after and not provinces_listed and (
         art.lang.pattern("border_lengths", "local_subject").search(near)
         or _local_subject_before(art, ls.s, ls.local_units, m.start())
     )
@@ -142,24 +147,26 @@ def _is_local(art: Article, ls: LengthSentence, m: re.Match[str], clause_start: 
 def _length_row(art: Article, ls: LengthSentence, m: re.Match[str], clause_start: int, notes: list[str]) -> dict | None:
     s = ls.s
     clause = art.folded[clause_start:m.start()]
-    if not _mentions_border(art, clause_start, m.start()) and not _mentions_border(art, s.start, m.start()):
+    if not (_mentions_border(art, s.start, m.start()) or art.lang.pattern("border_lengths", "border_after").match(art.folded, m.end())):
         return None
     value_text = art.text[m.start("n"):m.end("n")]
     if not ls.has_pair:
         notes.append(f"km figure without a country pair: {value_text} km in {art.text[s.start:s.end][:100]!r}")
         return None
     pair_after = art.lang.pattern("border_lengths", "pair_after").match(art.folded, m.end(), min(s.end, m.end() + 60))
-    if _is_local(art, ls, m, clause_start, pair_after):
+    # "932,7/1.137 km of the Vietnam - Cambodia border": done of the total; the total is the border's length
+    of_total = bool(pair_after and _RATIO_BEFORE.search(art.folded, max(0, m.start() - 12), m.start()))
+    if not of_total and _is_local(art, ls, m, clause_start, pair_after):
         notes.append(f"km figure is a distance or a local stretch, not a border length: {value_text} km")
         return None
-    segment = _segment_after(art, m.end()) or _segment(art, clause)
+    segment = "total" if of_total else _segment_after(art, m.end()) or _segment(art, clause)
     if segment is None:
         notes.append(f"km figure with no border segment word: {value_text} km")
         return None
     pair_end = m.end() + (pair_after.end() - m.end() + 20 if pair_after else 0)
     return {
         "country_a": "VN",
-        "country_b": _length_country(art, s, m.start(), pair_end),
+        "country_b": ls.country or _length_country(art, s, m.start(), pair_end),
         "segment": segment,
         "length_km": parse_number(art.lang, value_text),
         "qualifier": _qualifier(art, clause_start, m.start()),
@@ -180,16 +187,24 @@ def _length_sentence(art: Article, s: Sentence) -> LengthSentence | None:
 def extract_lengths(art: Article) -> tuple[list[dict], list[str]]:
     rows: list[dict] = []
     notes: list[str] = []
+    previous: list[dict] = []  # rows of the sentence before
     for s in art.sentences:
         ls = _length_sentence(art, s)
         if ls is None:
+            previous = []
             continue
+        if not ls.has_pair and previous and art.lang.pattern("border_lengths", "continues_previous").match(art.folded, s.start):
+            # "Of this, the land border is ...": the border of the sentence before
+            ls.has_pair, ls.country = True, previous[-1]["country_b"]
+        here: list[dict] = []
         prev_end = s.start
         for m in art.lang.pattern("border_lengths", "km").finditer(art.folded, s.start, s.end):
             row = _length_row(art, ls, m, prev_end, notes)
             prev_end = m.end()
             if row is not None:
-                rows.append(row)
+                here.append(row)
+        rows += here
+        previous = here
     return _dedupe(rows, notes), notes
 
 

@@ -130,10 +130,16 @@ def _expr(lang: Language, form: DateForm, m: re.Match[str], text: str) -> DateEx
         return None
     spec = lang.section("dates")
     weekday = spec["weekdays"][g["weekday"]] if g.get("weekday") else None
-    offset = spec["relative_years"][" ".join(g["relative_year"].split())] if g.get("relative_year") else None
+    offset = _relative_years(lang)[" ".join(g["relative_year"].split())] if g.get("relative_year") else None
     precision = "day" if d1 is not None or weekday is not None else "month" if m1 is not None else "year"
     return DateExpr(m.start(), m.end(), text[m.start():m.end()], y1, m1, d1, y2, m2, d2, precision,
                     weekday=weekday, year_offset=offset)
+
+
+@cache
+def _relative_years(lang: Language) -> dict[str, int]:
+    """``[dates] relative_years`` keyed by the folded phrase (patterns see folded text)."""
+    return {lang.fold(k): v for k, v in lang.section("dates")["relative_years"].items()}
 
 
 @cache
