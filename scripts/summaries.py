@@ -5,15 +5,14 @@
     python scripts/summaries.py --list          # names, titles and descriptions
 
 Each ``.sql`` file starts with a ``-- title: ...`` line and a one-line ``-- ...``
-description, and runs against the typed views of ``duckdb_views.connect``.
-Unknown values print as ``-``.
+description, and runs against the tables of ``duckdb_views.connect``; the same
+file is the view of that name in build/border.duckdb. Unknown values print as ``-``.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
-from dataclasses import dataclass
 from numbers import Number
 from pathlib import Path
 from typing import Any
@@ -22,34 +21,11 @@ import duckdb
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bordercoop.paths import SQL  # noqa: E402
+from bordercoop.queries import SQL_DIR, Query, load_queries, load_query  # noqa: E402, F401
 from bordercoop.schema import format_cell  # noqa: E402
 from duckdb_views import ROOT, connect  # noqa: E402
 
-SQL_DIR = SQL
-TITLE_PREFIX = "-- title:"
 MISSING = "-"
-
-
-@dataclass(frozen=True)
-class Query:
-    name: str
-    title: str
-    description: str
-    sql: str
-
-
-def load_query(path: Path) -> Query:
-    text = path.read_text(encoding="utf-8")
-    lines = text.splitlines()
-    if len(lines) < 2 or not lines[0].startswith(TITLE_PREFIX) or not lines[1].startswith("--"):
-        raise ValueError(f"{path}: must start with '{TITLE_PREFIX} ...' and a '-- description' line")
-    return Query(path.stem, lines[0][len(TITLE_PREFIX):].strip(), lines[1][2:].strip(), text)
-
-
-def load_queries(sql_dir: Path = SQL_DIR) -> dict[str, Query]:
-    """All queries by name, in file-name order."""
-    return {path.stem: load_query(path) for path in sorted(sql_dir.glob("*.sql"))}
 
 
 def run(con: duckdb.DuckDBPyConnection, query: Query) -> tuple[list[str], list[tuple[Any, ...]]]:

@@ -168,3 +168,96 @@ def quote_field(table: str) -> str | None:
     if "char_start" not in names:
         return None
     return "evidence" if "evidence" in names else "surface" if "surface" in names else None
+
+
+# --- keys and DuckDB tables ------------------------------------------------------
+
+
+def primary_key(schema: dict[str, Any]) -> list[str]:
+    key = schema.get("primaryKey", [])
+    return [key] if isinstance(key, str) else list(key)
+
+
+def foreign_keys(table: str, schema: dict[str, Any]) -> list[tuple[list[str], str, list[str]]]:
+    """(fields, referenced table, referenced fields) of each foreign key; a
+    Frictionless self-reference (``resource: ""``) names ``table`` itself."""
+    keys = []
+    for fk in schema.get("foreignKeys", []):
+        fields_, ref = fk["fields"], fk["reference"]
+        ref_fields = ref["fields"]
+        keys.append((
+            [fields_] if isinstance(fields_, str) else list(fields_),
+            ref.get("resource") or table,
+            [ref_fields] if isinstance(ref_fields, str) else list(ref_fields),
+        ))
+    return keys
+
+
+def sql_name(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def sql_literal(value: Any) -> str:
+    if isinstance(value, str):
+        return "'" + value.replace("'", "''") + "'"
+    return repr(value)
+
+
+def _column_checks(f: dict[str, Any]) -> list[str]:
+    """DuckDB CHECK expressions for a field's enum, minimum, minLength and pattern."""
+    c, col = f.get("constraints", {}), sql_name(f["name"])
+    checks = []
+    if "enum" in c:
+        checks.append(f"{col} IN ({', '.join(sql_literal(v) for v in c['enum'])})")
+    if "minimum" in c:
+        checks.append(f"{col} >= {sql_literal(c['minimum'])}")
+    if "minLength" in c:
+        checks.append(f"length({col}) >= {int(c['minLength'])}")
+    if "pattern" in c:
+        checks.append(f"regexp_full_match({col}, {sql_literal(c['pattern'])})")
+    return checks
+
+
+def _column_sql(f: dict[str, Any], key: list[str]) -> str:
+    c = f.get("constraints", {})
+    parts = [sql_name(f["name"]), DUCKDB_TYPES[f["type"]]]
+    if c.get("required") or f["name"] in key:
+        parts.append("NOT NULL")
+    if c.get("unique") and key != [f["name"]]:
+        parts.append("UNIQUE")
+    parts += [f"CHECK ({check})" for check in _column_checks(f)]
+    return " ".join(parts)
+
+
+def duckdb_table_sql(table: str, schema: dict[str, Any]) -> str:
+    """``CREATE TABLE`` from a Table Schema: its types, NOT NULL for required
+    fields, CHECKs for enum/minimum/minLength/pattern, the primary key and the
+    foreign keys (so referenced tables must be created and filled first)."""
+    key = primary_key(schema)
+    lines = [_column_sql(f, key) for f in schema["fields"]]
+    if key:
+        lines.append(f"PRIMARY KEY ({', '.join(map(sql_name, key))})")
+    for fields_, ref_table, ref_fields in foreign_keys(table, schema):
+        lines.append(
+            f"FOREIGN KEY ({', '.join(map(sql_name, fields_))}) "
+            f"REFERENCES {sql_name(ref_table)} ({', '.join(map(sql_name, ref_fields))})"
+        )
+    return f"CREATE TABLE {sql_name(table)} (\n    " + ",\n    ".join(lines) + "\n)"
+
+
+def header_problem(table: str, header: list[str]) -> str | None:
+    """Why a CSV header is not the schema's field list (names and order), or None."""
+    expected = field_names(table)
+    if header == expected:
+        return None
+    missing = [n for n in expected if n not in header]
+    unexpected = [n for n in header if n not in expected]
+    if missing or unexpected:
+        parts = [f"missing {', '.join(missing)}" if missing else "", f"unexpected {', '.join(unexpected)}" if unexpected else ""]
+        what = "; ".join(p for p in parts if p)
+    elif len(header) != len(expected):
+        what = f"repeated {', '.join(sorted({n for n in header if header.count(n) > 1}))}"
+    else:
+        at = next(i for i, (h, e) in enumerate(zip(header, expected, strict=True)) if h != e)
+        what = f"same columns in another order: column {at + 1} is {header[at]!r}, the schema's is {expected[at]!r}"
+    return f"header does not match schemas/{table}.schema.json ({what}); expected: {', '.join(expected)}"

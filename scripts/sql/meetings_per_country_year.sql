@@ -1,5 +1,5 @@
 -- title: Meetings per neighbour country and year
--- Meetings by neighbour (every non-VN party country) and year of date_start; the year counts only when date_start and date_end fall in the same year, otherwise it is 'unknown'.
+-- Meetings by neighbour (every non-VN party country) and year: meeting_summary's year (known only when both date bounds fall in one year), otherwise 'unknown'.
 WITH neighbours AS (
     SELECT DISTINCT meeting_id, country_code AS neighbour
     FROM meeting_parties
@@ -8,9 +8,9 @@ WITH neighbours AS (
 dated AS (
     SELECT
         coalesce(n.neighbour, 'unknown') AS neighbour,
-        CASE WHEN year(m.date_start) = year(m.date_end) THEN CAST(year(m.date_start) AS VARCHAR) ELSE 'unknown' END AS year,
+        coalesce(CAST(m.year AS VARCHAR), 'unknown') AS year,
         m.status
-    FROM meetings AS m
+    FROM meeting_summary AS m
     LEFT JOIN neighbours AS n USING (meeting_id)
 )
 SELECT

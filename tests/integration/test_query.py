@@ -1,4 +1,4 @@
-"""The DuckDB views and the summary queries in scripts/sql.
+"""The DuckDB tables and the summary queries in scripts/sql.
 
 Every expected figure is recomputed here from data/*.csv with the csv module, not
 copied from a query's output, so the tests follow the data as it changes.
@@ -66,17 +66,17 @@ def neighbours_by_meeting() -> dict[str, set[str]]:
     return result
 
 
-# --- views -----------------------------------------------------------------------
+# --- tables ----------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("table", TABLES)
-def test_view_has_schema_types(con: duckdb.DuckDBPyConnection, table: str) -> None:
+def test_table_has_schema_types(con: duckdb.DuckDBPyConnection, table: str) -> None:
     described = con.execute(f'DESCRIBE "{table}"').fetchall()
     assert [(row[0], row[1]) for row in described] == list(duckdb_columns(table).items())
 
 
 @pytest.mark.parametrize("table", TABLES)
-def test_view_reads_every_row_and_cell(con: duckdb.DuckDBPyConnection, table: str) -> None:
+def test_table_holds_every_row_and_cell(con: duckdb.DuckDBPyConnection, table: str) -> None:
     rows = read_csv(table)
     assert con.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0] == len(rows)
     for column in duckdb_columns(table):
@@ -84,19 +84,10 @@ def test_view_reads_every_row_and_cell(con: duckdb.DuckDBPyConnection, table: st
         assert con.execute(f'SELECT count("{column}") FROM "{table}"').fetchone()[0] == non_empty, column
 
 
-def test_view_sql_never_auto_detects() -> None:
-    sql = duckdb_views.view_sql("meetings", Path("/x/data/meetings.csv"))
+def test_csv_is_read_with_schema_types_never_auto_detected() -> None:
+    sql = duckdb_views.read_csv_sql("meetings", Path("/x/data/meetings.csv"))
     assert "auto_detect = false" in sql
     assert all(f"'{name}': '{kind}'" in sql for name, kind in duckdb_columns("meetings").items())
-
-
-def test_database_file_works_from_another_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    db = duckdb_views.write_database(ROOT, tmp_path / "border.duckdb")
-    monkeypatch.chdir(tmp_path)
-    with duckdb.connect(str(db), read_only=True) as con:
-        views = {row[0] for row in con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()}
-        assert views == set(TABLES)
-        assert con.execute("SELECT count(*) FROM meetings").fetchone()[0] == len(read_csv("meetings"))
 
 
 # --- summary queries -----------------------------------------------------------------
@@ -114,7 +105,7 @@ def test_meetings_per_country_year(con: duckdb.DuckDBPyConnection) -> None:
     groups: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
     for m in read_csv("meetings"):
         same_year = m["date_start"] and m["date_end"] and m["date_start"][:4] == m["date_end"][:4]
-        year = m["date_start"][:4] if same_year else "unknown"
+        year = m["date_start"][:4] if same_year and m["date_precision"] != "unknown" else "unknown"
         for neighbour in neighbours.get(m["meeting_id"]) or {"unknown"}:
             groups[neighbour, year][m["status"]] += 1
     expected = [
