@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import io
 import json
 import subprocess
 import sys
@@ -374,16 +375,33 @@ def article_texts(package: Path) -> tuple[dict[str, str], list[Issue]]:
     return texts, issues
 
 
+def _unreadable(table: str, path: Path) -> Issue | None:
+    """A table that is missing, not UTF-8 or not CSV, named before pandas meets it."""
+    if not path.is_file():
+        return Issue(table, None, "", f"data/{table}.csv not found")
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return Issue(table, raw[:exc.start].count(b"\n") + 1, "", f"data/{table}.csv is not UTF-8 (byte {exc.start})")
+    try:
+        for _ in csv.reader(io.StringIO(text, newline="")):
+            pass
+    except csv.Error as exc:
+        return Issue(table, None, "", f"data/{table}.csv is not a readable CSV: {exc}")
+    return None
+
+
 def _own_checks(package: Path) -> list[Issue]:
     paths = {t: package / "data" / f"{t}.csv" for t in TABLES}
-    missing = [Issue(t, None, "", f"data/{t}.csv not found") for t, p in paths.items() if not p.is_file()]
-    if missing:
-        return missing
+    unreadable = [i for t, p in paths.items() if (i := _unreadable(t, p)) is not None]
+    if unreadable:
+        return unreadable  # the cross-table checks need every table
     try:
         texts, issues = article_texts(package)
         return issues + check_tables(paths, texts)
-    except (UnicodeDecodeError, csv.Error, ValueError) as exc:  # pandas' ParserError is a ValueError
-        return [Issue("data", None, "", f"a table cannot be read as UTF-8 CSV: {type(exc).__name__}: {exc}")]
+    except ValueError as exc:  # pandas' ParserError is a ValueError
+        return [Issue("data", None, "", f"the tables cannot be read: {type(exc).__name__}: {exc}")]
 
 
 def check(package: Path) -> list[Issue]:
