@@ -233,6 +233,10 @@ def main(argv: list[str] | None = None) -> int:
         from bordercoop.verify import run_verify
 
         return run_verify(args.seeds, out, default_jobs() if args.jobs is None else args.jobs)
+    if args.seeds.resolve().is_relative_to((out / "data").resolve()):
+        print(f"error: seeds folder {args.seeds} is inside {out / 'data'}, which the build replaces; "
+              "copy the articles elsewhere first (--verify may read them in place)", file=sys.stderr)
+        return 2
     try:
         build(args.seeds, out, quiet=args.quiet, jobs=args.jobs)
     except (ValidationFailed, CurationError, ExtractionError, SourcesError) as exc:

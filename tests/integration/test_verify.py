@@ -229,3 +229,15 @@ def test_verify_in_a_repository_compares_schemas_with_the_commit(root: Path, tmp
     assert edited.returncode == 1
     assert ("table meetings (schemas/meetings.schema.json), field fields[meeting_id].constraints.unique: "
             "published False, committed (git HEAD) True") in edited.stderr, edited.stderr
+
+
+def test_a_package_verifies_from_its_own_article_copies(root: Path, built: tuple[Path, Path], package: Path) -> None:
+    """A --out package holds its articles, so it can be verified on its own; a build
+    from those copies into the same package is refused (it would replace them)."""
+    copies = package / "data" / "articles"
+    result = _run(root, "--verify", "--seeds", str(copies), "--out", str(package))
+    assert result.returncode == 0, result.stdout + result.stderr
+    before = sorted(p.name for p in copies.iterdir())
+    refused = _run(root, "--seeds", str(copies), "--out", str(package))
+    assert refused.returncode == 2 and "which the build replaces" in refused.stderr
+    assert sorted(p.name for p in copies.iterdir()) == before
