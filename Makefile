@@ -1,6 +1,8 @@
 # Two commands on a fresh machine (python3, git, make):
 #   make build   # .venv + pinned deps, build tables, validate, DuckDB, notebook, report
 #   make test    # .venv + pinned deps, ruff, pytest
+#   make verify  # rebuild into a temporary folder and compare with the published package
+#   make check   # Frictionless + the project's checks on the published package (no rebuild)
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -9,7 +11,7 @@ export PYTHONHASHSEED := 0
 export TZ := UTC
 export LC_ALL := C.UTF-8
 
-.PHONY: build test venv package validate query notebook lint lock clean
+.PHONY: build test venv package validate verify check query notebook lint lock clean
 
 build: package validate query notebook
 
@@ -33,6 +35,12 @@ package: $(STAMP)
 
 validate: $(STAMP)
 	$(VENV)/bin/frictionless validate datapackage.json
+
+verify: $(STAMP)
+	$(PY) scripts/build.py --verify
+
+check: $(STAMP)
+	$(PY) scripts/build.py --check
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check scripts tests

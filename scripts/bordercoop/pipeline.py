@@ -25,7 +25,7 @@ from bordercoop.paths import ROOT, SEEDS
 from bordercoop.stages.assemble import Tables, assemble
 from bordercoop.stages.curate import CurationError, apply_curation, load_curation
 from bordercoop.stages.extract import DocumentFacts, extract_document
-from bordercoop.stages.ingest import Document, IngestResult, ingest
+from bordercoop.stages.ingest import ARTICLE_COPIES, Document, IngestResult, ingest
 from bordercoop.stages.publish import swap_into_place, write_staging
 from bordercoop.stages.report import write_report
 from bordercoop.stages.sources import SourcesError
@@ -109,7 +109,14 @@ def _validate(s: PipelineState) -> None:
 def _publish(s: PipelineState) -> None:
     if s.staging is None:
         raise Skipped("skipped: no staging folder")
-    s.descriptor = write_staging(s.tables, s.staging)
+    s.descriptor = write_staging(s.tables, s.staging, article_copies(s))
+
+
+def article_copies(s: PipelineState) -> dict[str, Path]:
+    """Package path -> seed file, for the articles that lie outside the package
+    folder and are copied into it (``ingest.package_path``)."""
+    prefix = ARTICLE_COPIES + "/"
+    return {d.path: s.seeds / d.path[len(prefix):] for d in s.ingested.documents if d.path.startswith(prefix)}
 
 
 def _frictionless(s: PipelineState) -> None:
@@ -208,10 +215,27 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=None, help="package folder to write (default: the repository)")
     parser.add_argument("--jobs", type=int, default=None, help="extraction processes (default: all cores)")
     parser.add_argument("--quiet", action="store_true")
+    proof = parser.add_mutually_exclusive_group()
+    proof.add_argument("--verify", action="store_true",
+                       help="rebuild into a temporary folder and compare with the package in --out; write nothing")
+    proof.add_argument("--check", action="store_true",
+                       help="Frictionless and the project's checks on the package in --out, without rebuilding")
     args = parser.parse_args(argv)
     out = args.out if args.out is not None else ROOT
+    if args.check:
+        from bordercoop.verify import run_check  # verify runs this module's stages
+
+        return run_check(out)
     if not args.seeds.is_dir():
         print(f"error: seeds folder {args.seeds} does not exist", file=sys.stderr)
+        return 2
+    if args.verify:
+        from bordercoop.verify import run_verify
+
+        return run_verify(args.seeds, out, default_jobs() if args.jobs is None else args.jobs)
+    if args.seeds.resolve().is_relative_to((out / "data").resolve()):
+        print(f"error: seeds folder {args.seeds} is inside {out / 'data'}, which the build replaces; "
+              "copy the articles elsewhere first (--verify may read them in place)", file=sys.stderr)
         return 2
     try:
         build(args.seeds, out, quiet=args.quiet, jobs=args.jobs)

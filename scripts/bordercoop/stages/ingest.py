@@ -21,6 +21,22 @@ from pathlib import Path
 from bordercoop.lang import Language, detect, language
 from bordercoop.stages.sources import load_sources
 
+# Where a package keeps copies of articles that lie outside its folder (an
+# ``--out`` build of another seeds folder): Data Package v2 paths must stay inside
+# the package, and the evidence offsets must stay checkable from the package alone.
+ARTICLE_COPIES = "data/articles"
+
+
+def package_path(path: Path, package_root: Path | None) -> str:
+    """The path a document is recorded under: relative to the package folder when
+    the article lies inside it, else its copy under ``ARTICLE_COPIES``."""
+    if package_root is None:
+        return str(path)
+    relative = Path(os.path.relpath(path.resolve(), package_root.resolve())).as_posix()
+    if relative == ".." or relative.startswith("../") or Path(relative).is_absolute():
+        return f"{ARTICLE_COPIES}/{path.name}"
+    return relative
+
 
 class SeedError(ValueError):
     """A seed that cannot be read as an article; the message names the file."""
@@ -186,7 +202,7 @@ def ingest(seed_dir: Path, package_root: Path | None = None) -> IngestResult:
         result.documents.append(
             Document(
                 document_id=path.stem,
-                path=shown,
+                path=package_path(path, package_root),
                 sha256=hashlib.sha256(raw).hexdigest(),
                 source_encoding=encoding,
                 normalised="; ".join(changes),

@@ -1,8 +1,11 @@
 """Stage 6, publish: write the CSVs and ``datapackage.json`` into a staging folder,
 then swap them into place only after every check passed.
 
-``datapackage.json`` follows Data Package v2: resources point at ``data/*.csv``
-and ``schemas/*.schema.json`` and carry ``sha256:`` hashes and byte counts.
+``datapackage.json`` follows Data Package v2: an ``id``, contributors with
+``roles``, resources pointing at ``data/*.csv`` and ``schemas/*.schema.json`` with
+``sha256:`` hashes, byte counts and a dialect for the ``\\n`` line ends. Every path
+is relative to the package folder: articles from outside it are copied into
+``data/articles/`` (see ``ingest.package_path``).
 """
 
 from __future__ import annotations
@@ -21,11 +24,14 @@ from bordercoop.schema import SCHEMA_DIR, TABLES, field_names, load_schema
 from bordercoop.stages.assemble import Tables
 
 PACKAGE_META = REFERENCE_DIR / "package.toml"
+LINE_TERMINATOR = "\n"
+# Table Dialect v2: only what differs from the defaults (header row, ",", '"').
+DIALECT = {"lineTerminator": LINE_TERMINATOR}
 
 
 def csv_bytes(table: str, rows: list[dict[str, str]]) -> bytes:
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=field_names(table), lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+    writer = csv.DictWriter(buffer, fieldnames=field_names(table), lineterminator=LINE_TERMINATOR, quoting=csv.QUOTE_MINIMAL)
     writer.writeheader()
     writer.writerows(rows)
     return buffer.getvalue().encode("utf-8")
@@ -59,6 +65,7 @@ def descriptor(tables: Tables, blobs: dict[str, bytes]) -> dict:
             "format": "csv",
             "mediatype": "text/csv",
             "encoding": "utf-8",
+            "dialect": DIALECT,
             "description": schema.get("description", ""),
             "schema": f"schemas/{table}.schema.json",
             "hash": "sha256:" + hashlib.sha256(blob).hexdigest(),
@@ -67,6 +74,7 @@ def descriptor(tables: Tables, blobs: dict[str, bytes]) -> dict:
     out = {
         "$schema": "https://datapackage.org/profiles/2.0/datapackage.json",
         "name": meta["name"],
+        "id": meta["id"],
         "title": meta["title"],
         "description": meta["description"],
         "version": meta["version"],
@@ -82,13 +90,17 @@ def descriptor(tables: Tables, blobs: dict[str, bytes]) -> dict:
     return out
 
 
-def write_staging(tables: Tables, staging: Path) -> Path:
+def write_staging(tables: Tables, staging: Path, articles: dict[str, Path] | None = None) -> Path:
     """Write ``staging/data/*.csv``, ``staging/schemas/`` and
-    ``staging/datapackage.json``; returns the descriptor path."""
+    ``staging/datapackage.json``, and copy ``articles`` (package path -> file
+    outside the package) into the package; returns the descriptor path."""
     (staging / "data").mkdir(parents=True, exist_ok=True)
     blobs = {t: csv_bytes(t, tables[t]) for t in TABLES}
     for table, blob in blobs.items():
         (staging / "data" / f"{table}.csv").write_bytes(blob)
+    for inside, source in sorted((articles or {}).items()):
+        (staging / inside).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, staging / inside)
     shutil.copytree(SCHEMA_DIR, staging / "schemas", dirs_exist_ok=True)
     path = staging / "datapackage.json"
     text = json.dumps(descriptor(tables, blobs), ensure_ascii=False, indent=2) + "\n"

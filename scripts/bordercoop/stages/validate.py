@@ -87,7 +87,7 @@ def _foreign_key_issues(frames: dict[str, pd.DataFrame]) -> list[Issue]:
     issues = []
     for table in TABLES:
         for fk in load_schema(table).get("foreignKeys", []):
-            target = fk["reference"]["resource"] or table
+            target = fk["reference"].get("resource") or table  # v2: no resource = this table
             src_cols, dst_cols = fk["fields"], fk["reference"]["fields"]
             src, dst = frames[table], frames[target]
             keys = set(map(tuple, dst[dst_cols].astype(str).itertuples(index=False, name=None)))
