@@ -14,3 +14,8 @@ REFERENCE = SCRIPTS / "reference"
 SQL = SCRIPTS / "sql"
 LANGUAGES = PACKAGE / "lang"
 BUILD = ROOT / "build"
+TEST_SETS = ROOT / "tests" / "sets"
+# The shared real development set and its scorer, beside the repository when present.
+SHARED = ROOT.parent / "shared"
+REALDEV = SHARED / "realdev"
+SHARED_SCORER = SHARED / "eval" / "score.py"

@@ -36,6 +36,10 @@ def test_sources_fill_documents(root: Path, tmp_path: Path) -> None:
     row = docs[Path(first).stem]
     assert (row["url"], row["publisher"], row["published"], row["language"]) == ("https://example.org/a", "Example", "2024-12-20", "vi")
     assert all(r["url"] == "" for k, r in docs.items() if k != Path(first).stem)
+    # the articles without a row are listed in the extraction report
+    report = {r["document_id"]: r["detail"] for r in csv.DictReader(open(tmp_path / "out" / "build" / "extraction_report.csv", encoding="utf-8"))
+              if r["status"] not in {"skipped", "curation"}}
+    assert {k for k, detail in report.items() if "no row in sources.csv" in detail} == set(docs) - {Path(first).stem}
 
 
 @pytest.mark.parametrize(("body", "named"), [

@@ -1,6 +1,7 @@
 """Score the extraction rules against a folder of articles with expected facts.
 
-    python scripts/evaluate.py tests/sets/vi/devset tests/sets/vi/heldout
+    python scripts/evaluate.py                       # every set, and ../shared/realdev if present
+    python scripts/evaluate.py tests/sets/vi/devset --no-realdev
 
 Each folder holds ``*.txt`` articles and an ``expected.json`` (see
 tests/sets/vi/devset/README.md for its format). Prints precision and recall per table,
@@ -17,7 +18,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bordercoop.evaluation.realdev import RealdevError, score_realdev
 from bordercoop.facts import REGISTRY, DocumentFacts
+from bordercoop.paths import REALDEV, SHARED_SCORER, TEST_SETS
 from bordercoop.stages.extract import extract_document
 from bordercoop.stages.ingest import ingest
 
@@ -78,11 +81,19 @@ def score_folder(folder: Path) -> dict[str, Score]:
     return scores
 
 
+def _default_folders() -> list[Path]:
+    """Every written set: ``tests/sets/<lang>/<set>/`` with an expected.json."""
+    return sorted(p.parent for p in TEST_SETS.glob("*/*/expected.json"))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("folders", nargs="+", type=Path)
+    parser.add_argument("folders", nargs="*", type=Path, help="sets to score (default: every tests/sets/<lang>/<set>)")
+    parser.add_argument("--realdev", type=Path, default=REALDEV,
+                        help="real annotated articles scored by the shared scorer, when the folder exists (default: %(default)s)")
+    parser.add_argument("--no-realdev", action="store_true", help="skip the real development set")
     args = parser.parse_args(argv)
-    for folder in args.folders:
+    for folder in args.folders or _default_folders():
         scores = score_folder(folder)
         print(f"{folder}")
         print(f"  {'table':<20} {'found':>5} {'expected':>8} {'precision':>9} {'recall':>6}")
@@ -91,6 +102,14 @@ def main(argv: list[str] | None = None) -> int:
         for t, s in scores.items():
             for d in s.differences:
                 print(f"  [{t}] {d}")
+    if not args.no_realdev and args.realdev.is_dir():
+        print(f"{args.realdev} (shared scorer {SHARED_SCORER})")
+        try:
+            report = score_realdev(args.realdev)
+        except RealdevError as e:
+            print(f"error: {e}", file=sys.stderr)
+            return 1
+        print("".join(f"  {line}\n" for line in report.splitlines()), end="")
     return 0
 
 

@@ -14,9 +14,11 @@ from bordercoop.stages.ingest import IngestResult
 REPORT_FIELDS = ["document_id", "path", "status", *REPORTED_TABLES, "detail"]
 
 
-def _document_row(f: DocumentFacts) -> dict[str, object]:
+def _document_row(f: DocumentFacts, unsourced: set[str]) -> dict[str, object]:
     d = f.document
     detail = list(f.notes)
+    if d.path in unsourced:
+        detail.insert(0, "no row in sources.csv: url, publisher and publication date unknown (years come from the text only)")
     if d.normalised:
         detail.insert(0, f"normalised: {d.normalised}")
     if not d.boilerplate_marker:
@@ -28,7 +30,8 @@ def _document_row(f: DocumentFacts) -> dict[str, object]:
 
 def write_report(facts: list[DocumentFacts], ingested: IngestResult, curation_notes: list[str], path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    rows = [_document_row(f) for f in facts]
+    unsourced = set(ingested.unsourced)
+    rows = [_document_row(f, unsourced) for f in facts]
     for shown, reason in ingested.skipped:
         rows.append({"document_id": Path(shown).stem, "path": shown, "status": "skipped", "detail": reason})
     for note in curation_notes:
