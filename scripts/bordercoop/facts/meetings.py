@@ -25,7 +25,7 @@ from bordercoop.checks import Issue, column_values, csv_line
 from bordercoop.facts.base import DocumentFacts, FactType, make_id
 from bordercoop.lang import Language
 from bordercoop.text.article import Article, Sentence
-from bordercoop.text.dates import DateExpr, resolve
+from bordercoop.text.dates import DateExpr, is_document_date, resolve
 from bordercoop.text.phrases import PhraseIndex, anchored, cue
 from bordercoop.text.places import Mention, places
 
@@ -72,7 +72,8 @@ def find_triggers(art: Article) -> list[Trigger]:
         here = _merge_listed(art, here)
         _assign_dates(art, s, here)
         _same_occasion(art, s, here, last_day)
-        last_day = next((d for d in reversed(s.dates) if d.precision in {"day", "month"} and not d.anniversary and not d.until_now), last_day)
+        last_day = next((d for d in reversed(s.dates) if d.precision in {"day", "month"} and not d.anniversary and not d.until_now
+                         and not is_document_date(art.lang, art.folded, d)), last_day)
         for t in here:
             before = art.folded[max(s.start, t.start - 25):t.start]
             after = art.folded[t.end:min(s.end, t.end + 25)]
@@ -128,7 +129,8 @@ def _assign_dates(art: Article, s: Sentence, triggers: list[Trigger]) -> None:
     the sentence (an afternoon date such as "9/12, ..."). A date serves one
     trigger only."""
     claimed: set[int] = set()
-    usable = [d for d in s.dates if not d.until_now and not d.anniversary]
+    # a treaty's or agreement's date ("signed on 18 November 2009") is no event's date
+    usable = [d for d in s.dates if not d.until_now and not d.anniversary and not is_document_date(art.lang, art.folded, d)]
     for i, t in enumerate(triggers):
         limit = triggers[i + 1].start if i + 1 < len(triggers) else s.end
         after = [
@@ -149,7 +151,29 @@ def _assign_dates(art: Article, s: Sentence, triggers: list[Trigger]) -> None:
         if t.date is None or (t.date.precision != "day" and opening[0].precision == "day"):
             t.date = opening.pop(0)
             claimed.add(id(t.date))
+    _clause_dates(art, s, triggers, usable, claimed)
     _dates_before(art, s, triggers, usable, claimed)
+
+
+CLAUSE_DATE_WINDOW = 120
+
+
+def _clause_dates(art: Article, s: Sentence, triggers: list[Trigger], usable: list[DateExpr], claimed: set[int]) -> None:
+    """A date that opens a clause (after ``[meetings.patterns] clause_opening_date``:
+    "the report said that, on 18 April, in ..., the two sides held talks") serves the first
+    undated trigger of that clause, within ``CLAUSE_DATE_WINDOW`` characters and
+    with no ";" or other trigger between them."""
+    opening = art.lang.pattern("meetings", "clause_opening_date")
+    for d in usable:
+        if id(d) in claimed or not opening.search(art.folded, max(s.start, d.start - 20), d.start):
+            continue
+        nxt = next((t for t in triggers if t.start >= d.end), None)
+        if nxt is None or nxt.date is not None or nxt.start - d.end > CLAUSE_DATE_WINDOW or ";" in art.folded[d.end:nxt.start]:
+            continue
+        if any(d.end <= t.start < nxt.start for t in triggers if t is not nxt):
+            continue
+        nxt.date = d
+        claimed.add(id(d))
 
 
 def _dates_before(art: Article, s: Sentence, triggers: list[Trigger], usable: list[DateExpr], claimed: set[int]) -> None:
@@ -336,12 +360,21 @@ def _compatible(a: tuple, b: tuple) -> bool:
     return (container(a) and a[0] <= b[0] and b[1] <= a[1]) or (container(b) and b[0] <= a[0] and a[1] <= b[1])
 
 
-def _meeting_names(draft: MeetingDraft) -> list[Mention]:
-    """Places and countries named in the meeting's sentences, each sentence once."""
+def _speaks_of(art: Article, draft: MeetingDraft, m: Trigger) -> bool:
+    """A mention's sentence speaks of this meeting: it is the meeting's own
+    sentence, or it names no other meeting ("the report at the conference said
+    the two sides held talks with X": X and the two sides are the talks')."""
+    s = m.sentence
+    return m is draft.anchor or len(_trigger_index(art.lang).find_all(art.folded, s.start, s.end)) == 1
+
+
+def _meeting_names(art: Article, draft: MeetingDraft) -> list[Mention]:
+    """Places and countries named in the sentences that speak of the meeting,
+    each sentence once."""
     names: list[Mention] = []
     seen_sentences: set[int] = set()
     for m in draft.mentions:
-        if m.sentence.start in seen_sentences:
+        if m.sentence.start in seen_sentences or not _speaks_of(art, draft, m):
             continue
         seen_sentences.add(m.sentence.start)
         names.extend(m.sentence.names)
@@ -373,26 +406,38 @@ def _unit_parties(art: Article, names: list[Mention]) -> list[dict[str, str]]:
 def _foreign_countries(art: Article, draft: MeetingDraft, names: list[Mention]) -> list[str] | None:
     """The neighbour(s) of a meeting whose sentences name no foreign unit: the
     foreign countries named there, else the article's neighbour when the
-    sentences speak of both sides (always for a visit; for other kinds also when
-    the headline names a meeting); None when there is no neighbour party. A
+    sentences speak of both sides (always for a dated visit; for other kinds also
+    when the headline names a meeting); None when there is no neighbour party. A
     conference or meeting ("other") needs the both-sides words: a country
     named in passing is not a party."""
     foreign_named = sorted({n.country_code for n in names} - {"VN"})
     both_sides = any(art.mentions_both_sides(m.sentence) for m in draft.mentions)
     if draft.kind == "other":
-        return _neighbours_of(art, draft) if art.foreign and both_sides else None
+        return _neighbours_of(art, draft) if art.foreign and _other_both_sides(art, draft) else None
     if foreign_named:
         return foreign_named
     headline = bool(_trigger_index(art.lang).find_all(art.title_folded, 0, len(art.title_folded)))
-    if art.foreign and (draft.kind == "visit" or both_sides or headline):
-        return _neighbours_of(art, draft)
-    return None
+    # a dated visit is a visit to the neighbour; an undated one ("the delegation
+    # visited a school") needs the neighbour or both sides named
+    if draft.kind == "visit":
+        party = draft.anchor.date is not None or both_sides
+    else:
+        party = both_sides or headline
+    return _neighbours_of(art, draft) if art.foreign and party else None
+
+
+def _other_both_sides(art: Article, draft: MeetingDraft) -> bool:
+    """Both sides take part in a conference or meeting when its own sentence, or a
+    later one that names it and no other meeting, speaks of both sides ("At the
+    meeting, the two sides ..."); in "the report at the conference said the two
+    sides held talks" the two sides are the talks'."""
+    return any(_speaks_of(art, draft, m) and art.mentions_both_sides(m.sentence) for m in draft.mentions)
 
 
 def _parties(art: Article, draft: MeetingDraft) -> list[dict[str, str]] | None:
     """Parties from the meeting's sentences: units named there, else the
     countries; Vietnamese parties first. None when no neighbour takes part."""
-    names = _meeting_names(draft)
+    names = _meeting_names(art, draft)
     parties = _unit_parties(art, names)
     if not any(p["country_code"] == "VN" for p in parties):
         parties.insert(0, {"country_code": "VN", "province_id": "", "organisation": ""})

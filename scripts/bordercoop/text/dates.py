@@ -223,7 +223,7 @@ def reference_years(lang: Language, folded: str, dates: list[DateExpr]) -> list[
     year_word = lang.section("dates")["year_word"]
     out = []
     for d in dates:
-        if not d.has_year or _document_date(lang, folded, d):
+        if not d.has_year or is_document_date(lang, folded, d):
             continue
         before = folded[max(0, d.start - 25):d.start]
         if future.search(before) or (d.text[:len(year_word)].lower() == year_word and future.search(f"{before}{year_word} ")):
@@ -235,7 +235,7 @@ def reference_years(lang: Language, folded: str, dates: list[DateExpr]) -> list[
 DOCUMENT_LOOKBACK = 60
 
 
-def _document_date(lang: Language, folded: str, d: DateExpr) -> bool:
+def is_document_date(lang: Language, folded: str, d: DateExpr) -> bool:
     """A date shortly after a signing or issuing phrase (``[dates]
     document_before``), in the same sentence: a document's date."""
     before = folded[max(0, d.start - DOCUMENT_LOOKBACK):d.start]
