@@ -6,7 +6,9 @@ text (``stages.ingest.read_seed_text``) and a link back to the fact's row in the
 fact tables (``id="row-<fact id>"``), whose id cell links to the mark. Facts
 that overlap without nesting are split into pieces; only the first piece carries
 the id, every piece carries ``data-fact``. The link is an empty ``<a>`` (its
-arrow is CSS), so a mark's text is exactly the evidence.
+arrow is CSS), so a mark's text is exactly the evidence. The text is in a
+``<pre>``: nbconvert passes the page through BeautifulSoup, which collapses
+whitespace-only text (the blank lines between two marks) everywhere else.
 """
 
 from __future__ import annotations
@@ -29,7 +31,8 @@ DOCUMENT_PREFIX = "doc-"
 
 STYLE = """<style>
 .evidence-article { border-top: 1px solid #ccc; margin-top: 1.2em; }
-.evidence-text { white-space: pre-wrap; line-height: 1.7; font-size: 0.95em; max-width: 60em; }
+.jp-RenderedHTMLCommon pre.evidence-text, pre.evidence-text { white-space: pre-wrap; font-family: inherit; line-height: 1.7;
+  font-size: 0.95em; max-width: 60em; background: none; border: none; padding: 0; }
 .evidence-text mark { background: rgba(255, 214, 10, 0.35); padding: 0; border-bottom: 2px solid #e0a800; }
 .evidence-text mark mark { background: rgba(255, 140, 0, 0.30); }
 .evidence-text mark.t-province_mentions { background: none; border-bottom: 2px dotted #1f618d; }
@@ -118,14 +121,16 @@ def article_html(document: Row, text: str, spans: Sequence[Span]) -> str:
     """One article: its heading and the body (widened to any fact outside it), marked."""
     start = min([document["body_start"], *(s.start for s in spans)])
     end = max([document["body_end"], *(s.end for s in spans)])
+    while start < end and text[start] in "\r\n" and all(s.start > start for s in spans):
+        start += 1  # HTML drops a line end right after <pre>
     doc_id = html.escape(document["document_id"], quote=True)
     counts = ", ".join(f"{n} {t}" for t, n in sorted(_count_tables(spans).items())) or "no facts"
     return (
         f'<section class="evidence-article" id="{DOCUMENT_PREFIX}{doc_id}">'
         f"<h3>{doc_id}: {html.escape(document['title'])}</h3>"
         f"<p>Characters {start} to {end} of the normalised text; {html.escape(counts)}.</p>"
-        f'<div class="evidence-text" data-document="{doc_id}" data-start="{start}">'
-        f"{highlighted(text[start:end], start, spans)}</div></section>"
+        f'<pre class="evidence-text" data-document="{doc_id}" data-start="{start}">'
+        f"{highlighted(text[start:end], start, spans)}</pre></section>"
     )
 
 

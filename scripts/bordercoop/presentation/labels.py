@@ -2,7 +2,7 @@
 
 A party is named by its unit (Vietnamese units by ``name_vi``, foreign ones by
 ``name_en``), else by its organisation, else a side is named by its country:
-"Lào Cai (VN) – Honghe (CN) talks, 2024-03-12".
+"Lao Cai (VN) – Honghe (CN) talks, 2024-03-12" (with the names as the gazetteer writes them).
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ def party_name(party: Row) -> str | None:
 
 
 def side_text(parties: Iterable[Row], country: str) -> str:
-    """One side of a meeting: "Huế + Đà Nẵng +1 more (VN)", or the country's name."""
+    """One side of a meeting: "Hue + Da Nang +1 more (VN)", or the country's name."""
     names = list(dict.fromkeys(n for p in parties if p["country_code"] == country and (n := party_name(p))))
     if not names:
         return country_name(country)
@@ -89,6 +89,6 @@ def kind_text(m: Row) -> str:
 
 
 def meeting_label(m: Row, parties: Iterable[Row]) -> str:
-    """ "Lào Cai (VN) – Honghe (CN) talks, 2024-03-12": ``m`` has the meeting's kind,
+    """ "Lao Cai (VN) – Honghe (CN) talks, 2024-03-12" (with the names as the gazetteer writes them): ``m`` has the meeting's kind,
     status, date bounds and neighbour (a row of the meeting_timeline summary)."""
     return f"{who_met_whom(parties, m['neighbour'])} {kind_text(m)}, {date_range_text(m)}"
