@@ -19,6 +19,7 @@ import nbformat
 import pytest
 from nbformat import NotebookNode
 
+import duckdb_views
 import notebook
 from bordercoop.evaluation.synthetic import generate_articles, write_corpus
 from bordercoop.presentation import evidence, timeline
@@ -144,7 +145,7 @@ def read_table(root: Path, table: str) -> list[dict[str, str]]:
 def quoted_facts(root: Path) -> dict[str, tuple[int, int, str]]:
     """{fact id: (char_start, char_end, quote)} of every fact of every article, from the CSVs."""
     facts = {}
-    for table in evidence.fact_tables():
+    for table in duckdb_views.quoted_tables():
         quote = evidence.quote_field(table)
         for row in read_table(root, table):
             facts[evidence.fact_id(table, row)] = (int(row["char_start"]), int(row["char_end"]), row[quote])

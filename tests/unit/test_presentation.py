@@ -75,9 +75,7 @@ def test_back_link_is_empty_so_marked_text_is_the_evidence() -> None:
 def test_fact_ids_of_single_and_composite_keys() -> None:
     assert evidence.fact_id("meetings", {"meeting_id": "m-1"}) == "m-1"
     row = {"document_id": "d", "country_a": "VN", "country_b": "CN", "segment": "land"}
-    assert evidence.fact_id("border_lengths", row) == "border_lengths-d-VN-CN-land"
-    assert "meetings" in evidence.fact_tables() and "province_mentions" in evidence.fact_tables()
-    assert "documents" not in evidence.fact_tables()
+    assert evidence.fact_id("border_lengths", row) == "border_lengths/d/VN/CN/land"
 
 
 def party(country: str, province: str | None = None, organisation: str | None = None, name: str | None = None) -> dict:

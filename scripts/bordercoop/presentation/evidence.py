@@ -21,9 +21,8 @@ from typing import Any
 from bordercoop import schema
 
 Row = Mapping[str, Any]
-QUOTE_FIELDS = ("evidence", "surface")  # the column holding a fact's verbatim text, first one present
 OFFSET_FIELDS = ("char_start", "char_end")
-HIDDEN_FIELDS = {*QUOTE_FIELDS, *OFFSET_FIELDS, "document_id", "note"}  # not repeated in the fact tables
+HIDDEN_FIELDS = {"evidence", "surface", *OFFSET_FIELDS, "document_id", "note"}  # not repeated in the fact tables
 QUOTE_CHARS = 90  # quote shown in a fact table, longer ones are cut with an ellipsis
 MAX_ARTICLES = 60  # articles shown in full; a larger package shows the first ones (by document_id)
 ROW_PREFIX = "row-"
@@ -54,23 +53,18 @@ class Span:
     title: str
 
 
-def fact_tables() -> list[str]:
-    """Tables whose rows quote their article: document_id, offsets and a quote column."""
-    return [t for t in schema.TABLES
-            if {"document_id", *OFFSET_FIELDS} <= set(schema.field_names(t)) and quote_field(t)]
-
-
 def quote_field(table: str) -> str | None:
-    names = schema.field_names(table)
-    return next((f for f in QUOTE_FIELDS if f in names), None)
+    return schema.quote_field(table)
 
 
 def fact_id(table: str, row: Row) -> str:
-    """The anchor of a row: its id where the key is one column, else table-key-values."""
-    key = schema.load_schema(table)["primaryKey"]
+    """The anchor of a row: its id where the key is one column, else the table and
+    the key's values joined by '/' (the database's ``fact_context.fact_id`` after
+    ``<table>/``)."""
+    key = schema.primary_key(schema.load_schema(table))
     if len(key) == 1:
         return str(row[key[0]])
-    return "-".join([table, *(str(row[k]) for k in key)])
+    return "/".join([table, *(str(row[k]) for k in key)])
 
 
 def spans_of(table: str, rows: Iterable[Row]) -> list[tuple[str, Span]]:
