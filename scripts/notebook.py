@@ -1,14 +1,19 @@
 """Execute ``analysis.ipynb`` reproducibly and render it to ``build/report.html``.
 
-    python scripts/notebook.py           # execute in place, then render the report
-    python scripts/notebook.py --check   # execute a fresh copy; exit 1 if it differs from analysis.ipynb
+    python scripts/notebook.py             # execute in place, then render the report
+    python scripts/notebook.py --check     # execute a fresh copy; exit 1 if it differs from analysis.ipynb
+    python scripts/notebook.py --root DIR  # run it on the package in DIR (scripts/build.py --out DIR):
+                                           # writes DIR/analysis.ipynb and DIR/build/report.html
 
 The kernel is ``python3`` of the running interpreter (run this with the venv's
-python), started in the repository root with a fixed hash seed, timezone and
-locale. Execution timing is not recorded and volatile notebook metadata (kernel
-and Python versions) is replaced by a fixed block, so rerunning on unchanged data
-gives byte-identical output. The report is self-contained: images are embedded
-and no external scripts (require.js, MathJax) are referenced.
+python), started in the repository root (where it imports ``scripts/``) with a
+fixed hash seed, timezone and locale; ``BORDERCOOP_PACKAGE`` tells the notebook
+which package folder to read. Execution timing is not recorded and volatile
+notebook metadata (kernel and Python versions) is replaced by a fixed block, so
+rerunning on unchanged data gives byte-identical output. The report shows the
+outputs without the code cells (nbconvert's ``exclude_input``); it is
+self-contained: images are embedded and no external scripts (require.js,
+MathJax) are referenced.
 """
 
 from __future__ import annotations
@@ -34,6 +39,8 @@ REPORT = ROOT / "build" / "report.html"
 KERNEL_NAME = "python3"
 TIMEOUT_S = 300
 KERNEL_ENV = {"PYTHONHASHSEED": "0", "TZ": "UTC", "LC_ALL": "C.UTF-8", "MPLBACKEND": "Agg"}
+PACKAGE_ENV = "BORDERCOOP_PACKAGE"  # the package folder the notebook reads (default: the repository)
+REPORT_TITLE = "Vietnam border cooperation: analysis"
 NOTEBOOK_METADATA = {
     "kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python", "name": KERNEL_NAME},
     "language_info": {"name": "python", "file_extension": ".py", "mimetype": "text/x-python"},
@@ -51,8 +58,9 @@ def warm_matplotlib_cache() -> None:
     import matplotlib.font_manager  # noqa: F401
 
 
-def execute(nb_path: Path = NOTEBOOK, root: Path = ROOT) -> NotebookNode:
-    """Run every cell of the notebook (cwd = root) and return it normalised."""
+def execute(nb_path: Path = NOTEBOOK, package: Path = ROOT) -> NotebookNode:
+    """Run every cell of the notebook on the package in ``package`` and return it
+    normalised. The kernel's working directory is the repository root."""
     warm_matplotlib_cache()
     nb = nbformat.read(nb_path, as_version=4)
     client = NotebookClient(
@@ -60,10 +68,11 @@ def execute(nb_path: Path = NOTEBOOK, root: Path = ROOT) -> NotebookNode:
         timeout=TIMEOUT_S,
         kernel_name=KERNEL_NAME,
         record_timing=False,
-        resources={"metadata": {"path": str(root)}},
+        resources={"metadata": {"path": str(ROOT)}},
     )
+    env = {**os.environ, **KERNEL_ENV, PACKAGE_ENV: str(Path(package).resolve())}
     # "auto": CurveZMQ-encrypted kernel channels when the kernelspec supports them.
-    client.execute(env={**os.environ, **KERNEL_ENV}, transport_encryption="auto")
+    client.execute(env=env, transport_encryption="auto")
     return normalise(nb)
 
 
@@ -115,20 +124,24 @@ def hash_text(text: str) -> str:
 
 
 def render_html(nb: NotebookNode, out: Path = REPORT) -> Path:
+    """The report: markdown and outputs, no code cells and no prompts."""
     exporter = HTMLExporter(
         extra_loaders=[DictLoader({"report.html.j2": REPORT_TEMPLATE})],
         template_file="report.html.j2",
         embed_images=True,
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
     )
-    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": "Vietnam border cooperation: analysis"}})
+    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": REPORT_TITLE}})
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(body, encoding="utf-8")
     return out
 
 
-def check(nb_path: Path = NOTEBOOK, root: Path = ROOT) -> int:
+def check(nb_path: Path = NOTEBOOK, package: Path = ROOT) -> int:
     committed_text = nb_path.read_text(encoding="utf-8")
-    fresh = execute(nb_path, root)
+    fresh = execute(NOTEBOOK, package)
     fresh_text = dumps(fresh)
     if fresh_text == committed_text:
         print(f"{nb_path.name}: committed outputs equal a fresh execution")
@@ -139,22 +152,37 @@ def check(nb_path: Path = NOTEBOOK, root: Path = ROOT) -> int:
     differences = cell_differences(nbformat.reads(committed_text, as_version=4), fresh)
     for line in differences or ["no cell differs: file formatting or notebook metadata differs"]:
         print("  " + line, file=sys.stderr)
-    print("rerun: python scripts/notebook.py", file=sys.stderr)
+    rerun = "" if Path(package).resolve() == ROOT else f" --root {package}"
+    print(f"rerun: python scripts/notebook.py{rerun}", file=sys.stderr)
     return 1
 
 
+def run(package: Path) -> int:
+    """Execute the notebook on ``package``; write the executed notebook and its report there."""
+    package = Path(package).resolve()
+    if not (package / "datapackage.json").is_file():
+        print(f"{package}: not a package folder (no datapackage.json); build one with "
+              f"scripts/build.py --seeds ARTICLES --out {package}", file=sys.stderr)
+        return 2
+    started = time.monotonic()
+    nb = execute(NOTEBOOK, package)
+    target = package / NOTEBOOK.name
+    target.write_text(dumps(nb), encoding="utf-8")
+    report = render_html(nb, package / REPORT.relative_to(ROOT))
+    print(f"executed {NOTEBOOK.name} on {package} in {time.monotonic() - started:.1f} s; wrote {target} and {report}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Execute analysis.ipynb in place and render build/report.html.")
-    parser.add_argument("--check", action="store_true", help="execute a fresh copy and fail if it differs from the committed notebook")
+    parser = argparse.ArgumentParser(description="Execute analysis.ipynb on a package and render its build/report.html.")
+    parser.add_argument("--root", type=Path, default=ROOT,
+                        help="package folder (scripts/build.py --out DIR) to read and write to (default: this repository)")
+    parser.add_argument("--check", action="store_true",
+                        help="execute a fresh copy and fail if it differs from ROOT/analysis.ipynb")
     args = parser.parse_args(argv)
     if args.check:
-        return check()
-    started = time.monotonic()
-    nb = execute()
-    NOTEBOOK.write_text(dumps(nb), encoding="utf-8")
-    report = render_html(nb)
-    print(f"executed {NOTEBOOK.name} in {time.monotonic() - started:.1f} s; wrote {report.relative_to(ROOT)}")
-    return 0
+        return check(args.root / NOTEBOOK.name, args.root)
+    return run(args.root)
 
 
 if __name__ == "__main__":

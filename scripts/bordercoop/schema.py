@@ -135,11 +135,16 @@ def cast_frame(table: str, raw):  # (pandas.DataFrame) -> pandas.DataFrame
 
 
 @cache
-def countries() -> tuple[str, ...]:
-    """ISO 3166-1 alpha-2 codes of Vietnam and its neighbours, in the order the
-    schemas enumerate them (``reference/countries.csv``: the one list)."""
+def country_names() -> dict[str, str]:
+    """``{ISO 3166-1 alpha-2 code: English name}`` of Vietnam and its neighbours, in
+    the order the schemas enumerate them (``reference/countries.csv``: the one list)."""
     with open(REFERENCE / "countries.csv", encoding="utf-8", newline="") as fh:
-        return tuple(row["code"] for row in csv.DictReader(fh))
+        return {row["code"]: row["name_en"] for row in csv.DictReader(fh)}
+
+
+def countries() -> tuple[str, ...]:
+    """The country codes of ``country_names``, in their order."""
+    return tuple(country_names())
 
 
 def country_enum_problems() -> list[tuple[str, str, str]]:
