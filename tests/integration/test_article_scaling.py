@@ -1,0 +1,53 @@
+"""Reading one article is linear in its length: a long article (a saved page, a
+concatenation) must not take quadratic time. A 50 MB file once ran for 15 minutes
+because each place name and date searched the sentence list from its start.
+
+The article is one written paragraph (facts of every type) repeated; the test
+compares CPU seconds for 200 KB and 800 KB: linear is 4x, quadratic 16x.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from bordercoop.stages.extract import extract_document
+from bordercoop.stages.ingest import ingest
+
+PARAGRAPH = (
+    "Sáng 12/3/2025, tại tỉnh Lào Cai, Bộ đội Biên phòng tỉnh Lào Cai và Trạm Kiểm soát biên phòng Hà Khẩu "
+    "(Vân Nam, Trung Quốc) tổ chức hội đàm định kỳ năm 2025. Hai bên thống nhất tiếp tục phối hợp tuần tra song phương. "
+    "Từ tháng 7 năm 2021 đến nay, hai bên đã tổ chức 12 đợt tuần tra chung với 240 lượt cán bộ, chiến sĩ tham gia. "
+    "Tuyến biên giới Việt Nam - Trung Quốc dài khoảng 1.449 km, tỉnh Lào Cai có 182 km đường biên giới. "
+    "Ngày 20/4, đoàn công tác tỉnh Điện Biên thăm và làm việc tại tỉnh Phông-xa-lỳ (Lào). "
+    "Điện Biên là tỉnh biên giới giáp Lào.\n"
+)
+
+
+def long_article(folder: Path, size_bytes: int) -> Path:
+    """An article of about ``size_bytes`` bytes: a title line, then the paragraph repeated."""
+    repeats = max(1, size_bytes // len(PARAGRAPH.encode("utf-8")))
+    path = folder / f"long_{size_bytes}.txt"
+    path.write_text("Hội đàm biên giới\n" + PARAGRAPH * repeats, encoding="utf-8")
+    return path
+
+
+def _read_and_extract(folder: Path) -> tuple[float, int]:
+    """CPU seconds to ingest and extract the one article in ``folder``, and its patrol rows."""
+    started = time.process_time()
+    doc = ingest(folder).documents[0]
+    facts = extract_document(doc)
+    return time.process_time() - started, len(facts.table("patrols"))
+
+
+def test_extraction_is_linear_in_article_length(tmp_path: Path) -> None:
+    runs = {}
+    for size in (200_000, 800_000):
+        folder = tmp_path / str(size)
+        folder.mkdir()
+        long_article(folder, size)
+        runs[size] = [_read_and_extract(folder) for _ in range(2)]  # the faster of two runs: less noise
+    small, large = min(runs[200_000]), min(runs[800_000])
+    assert large[1] >= 3 * small[1] > 0, f"the paragraph's facts do not scale with it: {small[1]} vs {large[1]} patrols"
+    ratio = large[0] / small[0]
+    assert ratio < 6, f"4x the text took {ratio:.1f}x the time ({small[0]:.2f} s vs {large[0]:.2f} s): superlinear"
