@@ -33,21 +33,27 @@ def long_article(folder: Path, size_bytes: int) -> Path:
 
 
 def _read_and_extract(folder: Path) -> tuple[float, int]:
-    """CPU seconds to ingest and extract the one article in ``folder``, and its patrol rows."""
+    """CPU seconds (of this process: other load on the machine counts less) to ingest and extract the one article in ``folder``, and its patrol rows."""
     started = time.process_time()
     doc = ingest(folder).documents[0]
     facts = extract_document(doc)
     return time.process_time() - started, len(facts.table("patrols"))
 
 
+def _ratio(folders: dict[int, Path]) -> tuple[float, dict[int, tuple[float, int]]]:
+    runs = {size: _read_and_extract(folder) for size, folder in folders.items()}
+    return runs[800_000][0] / runs[200_000][0], runs
+
+
 def test_extraction_is_linear_in_article_length(tmp_path: Path) -> None:
-    runs = {}
+    folders = {}
     for size in (200_000, 800_000):
-        folder = tmp_path / str(size)
-        folder.mkdir()
-        long_article(folder, size)
-        runs[size] = [_read_and_extract(folder) for _ in range(2)]  # the faster of two runs: less noise
-    small, large = min(runs[200_000]), min(runs[800_000])
+        folders[size] = tmp_path / str(size)
+        folders[size].mkdir()
+        long_article(folders[size], size)
+    ratio, runs = _ratio(folders)
+    if ratio >= 6:  # a busy machine: measure once more before calling it superlinear
+        ratio, runs = min(ratio, _ratio(folders)[0]), runs
+    small, large = runs[200_000], runs[800_000]
     assert large[1] >= 3 * small[1] > 0, f"the paragraph's facts do not scale with it: {small[1]} vs {large[1]} patrols"
-    ratio = large[0] / small[0]
-    assert ratio < 6, f"4x the text took {ratio:.1f}x the time ({small[0]:.2f} s vs {large[0]:.2f} s): superlinear"
+    assert ratio < 6, f"4x the text took {ratio:.1f}x the CPU time ({small[0]:.2f} s vs {large[0]:.2f} s): superlinear"
