@@ -13,15 +13,7 @@ from pathlib import Path
 
 from bordercoop.stages.extract import extract_document
 from bordercoop.stages.ingest import ingest
-
-PARAGRAPH = (
-    "Sáng 12/3/2025, tại tỉnh Lào Cai, Bộ đội Biên phòng tỉnh Lào Cai và Trạm Kiểm soát biên phòng Hà Khẩu "
-    "(Vân Nam, Trung Quốc) tổ chức hội đàm định kỳ năm 2025. Hai bên thống nhất tiếp tục phối hợp tuần tra song phương. "
-    "Từ tháng 7 năm 2021 đến nay, hai bên đã tổ chức 12 đợt tuần tra chung với 240 lượt cán bộ, chiến sĩ tham gia. "
-    "Tuyến biên giới Việt Nam - Trung Quốc dài khoảng 1.449 km, tỉnh Lào Cai có 182 km đường biên giới. "
-    "Ngày 20/4, đoàn công tác tỉnh Điện Biên thăm và làm việc tại tỉnh Phông-xa-lỳ (Lào). "
-    "Điện Biên là tỉnh biên giới giáp Lào.\n"
-)
+from written import PARAGRAPH
 
 
 def long_article(folder: Path, size_bytes: int) -> Path:

@@ -258,6 +258,8 @@ def read_web_page(html: str, name: str) -> tuple[str, Source]:
     title = " ".join((page.title or "").split())
     if not title or " ".join(first.split()) == title:  # the headline often opens the main text too
         title, main = " ".join(first.split()), rest.strip()
+    if not main:
+        raise SeedError(f"{name}: web page without article text (trafilatura found no main text below the title {title!r})")
     return f"{title}\n{main}\n", Source(page.url or "", page.sitename or "", _page_date(page.date))
 
 
