@@ -125,12 +125,11 @@ def test_a_device_is_refused(tmp_path: Path) -> None:
     assert result.documents == [] and "character device" in _skipped(result, "null.txt")
 
 
-def test_a_file_over_the_size_limit_is_skipped_naming_the_limit(tmp_path: Path, monkeypatch) -> None:
+def test_a_file_over_the_size_limit_is_skipped_naming_the_limit(tmp_path: Path) -> None:
     rules = seed_rules()
-    monkeypatch.setattr(ingest_module, "seed_rules", lambda: SeedRules(rules.text_suffixes, rules.page_suffixes, 1000))
     _write(tmp_path, "big.txt", article("Tin dài") * 3)
     _write(tmp_path, "small.txt", "Tin ngắn\nHai bên hội đàm.\n")
-    result = ingest(tmp_path)
+    result = ingest(tmp_path, rules=SeedRules(rules.text_suffixes, rules.page_suffixes, 1000))
     assert [d.document_id for d in result.documents] == ["small"]
     assert "over the limit of 1,000 bytes" in _skipped(result, "big.txt")
     assert seed_rules().max_bytes > 1_000_000  # the reference limit leaves room for a long saved page

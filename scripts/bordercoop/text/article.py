@@ -13,6 +13,7 @@ import itertools
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from bordercoop.lang import Language, language
 from bordercoop.stages.ingest import Document
@@ -53,6 +54,12 @@ class Article:
     @property
     def text(self) -> str:
         return self.doc.text
+
+    @cached_property
+    def until_now_dates(self) -> list[DateExpr]:
+        """The dates that run "until now" (review periods), in text order: listed
+        once per article, so that a rule asking for each figure stays linear."""
+        return [d for d in self.dates if d.until_now]
 
     def sentence_at(self, pos: int) -> Sentence:
         s = _containing(self.sentences, pos)
