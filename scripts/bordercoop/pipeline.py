@@ -25,7 +25,7 @@ from bordercoop.paths import ROOT, SEEDS
 from bordercoop.stages.assemble import Tables, assemble
 from bordercoop.stages.curate import CurationError, apply_curation, load_curation
 from bordercoop.stages.extract import DocumentFacts, extract_document
-from bordercoop.stages.ingest import ARTICLE_COPIES, Document, IngestResult, ingest
+from bordercoop.stages.ingest import ARTICLE_COPIES, Document, IngestError, IngestResult, ingest
 from bordercoop.stages.publish import swap_into_place, write_staging
 from bordercoop.stages.report import write_report
 from bordercoop.stages.sources import SourcesError
@@ -68,7 +68,9 @@ class PipelineState:
 
 
 def _ingest(s: PipelineState) -> None:
-    s.ingested = ingest(s.seeds, package_root=s.package_root)
+    # Of files with one text, the one the curation file refers to keeps its id.
+    curated = {c.document_id for c in load_curation()}
+    s.ingested = ingest(s.seeds, package_root=s.package_root, prefer=curated)
 
 
 def _extract_one(doc: Document) -> DocumentFacts:
@@ -189,6 +191,8 @@ def build(seeds: Path, out: Path, quiet: bool = False, jobs: int | None = None) 
     state = PipelineState(seeds, out, jobs=default_jobs() if jobs is None else jobs)
     timings = run_stages(state, CHECKED_STAGES)
     out.mkdir(parents=True, exist_ok=True)
+    for shown, reason in state.ingested.ignored:
+        print(f"ignored {shown}: {reason}", file=sys.stderr)
     for shown, reason in state.ingested.skipped:
         print(f"skipped {shown}: {reason}", file=sys.stderr)
     for shown, what in state.ingested.notices:
@@ -239,7 +243,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         build(args.seeds, out, quiet=args.quiet, jobs=args.jobs)
-    except (ValidationFailed, CurationError, ExtractionError, SourcesError) as exc:
+    except (ValidationFailed, CurationError, ExtractionError, SourcesError, IngestError) as exc:
         print(f"build failed; nothing was written to {out}:\n{exc}", file=sys.stderr)
         return 1
     return 0

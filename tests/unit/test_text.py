@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from bordercoop.lang import language
-from bordercoop.stages.ingest import body_bounds, decode_seed
+from bordercoop.stages.ingest import body_bounds, read_seed
 from bordercoop.text.dates import body_year, find_dates, reference_years, resolve
 from bordercoop.text.numbers import parse_count, parse_number
 from bordercoop.text.places import find_names
@@ -146,9 +146,9 @@ def test_decoding_normalises_to_nfc() -> None:
     import unicodedata
 
     nfd = unicodedata.normalize("NFD", "Hòa Bình\r\n")
-    text, encoding, changes = decode_seed(nfd.encode("utf-8"), "x.txt")
-    assert text == "Hòa Bình\n" and encoding == "utf-8"
-    assert "Unicode NFC normalisation" in changes and "CRLF/CR line ends -> LF" in changes
+    reading = read_seed(nfd.encode("utf-8"), "x.txt")
+    assert reading.text == "Hòa Bình\n" and reading.encoding == "utf-8"
+    assert "Unicode NFC normalisation" in reading.changes and "CRLF/CR and Unicode line separators -> LF" in reading.changes
 
 
 @pytest.mark.parametrize("text", ["tổ chức hội đàm từ 2-3 lần mỗi năm", "tuần tra (1-2) đợt", "đoạn dài từ 3-5 km"])

@@ -89,7 +89,7 @@ def _period(art: Article, s: Sentence, single: bool) -> DateExpr | None:
     periods = [d for d in s.dates if d.until_now or d.precision in {"month", "year"} and not d.anniversary]
     if periods:
         return periods[0]
-    review = [d for d in art.dates if d.until_now]
+    review = art.until_now_dates
     return review[0] if len(review) == 1 else None
 
 

@@ -34,6 +34,8 @@ def write_report(facts: list[DocumentFacts], ingested: IngestResult, curation_no
     rows = [_document_row(f, unsourced) for f in facts]
     for shown, reason in ingested.skipped:
         rows.append({"document_id": Path(shown).stem, "path": shown, "status": "skipped", "detail": reason})
+    for shown, reason in ingested.ignored:
+        rows.append({"document_id": "", "path": shown, "status": "ignored", "detail": reason})
     for note in curation_notes:
         rows.append({"document_id": "", "path": "", "status": "curation", "detail": note})
     with open(path, "w", encoding="utf-8", newline="") as fh:

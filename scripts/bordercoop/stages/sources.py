@@ -38,7 +38,8 @@ def sources_schema() -> dict[str, Any]:
         return json.load(fh)
 
 
-def _row_source(path: Path, line: int, row: dict[str, str]) -> Source:
+def row_source(path: Path, line: int, row: dict[str, str]) -> Source:
+    """One row of ``sources.csv`` as a Source; a malformed date is a SourcesError naming the row."""
     published = (row.get("published") or "").strip()
     try:
         date = dt.date.fromisoformat(published) if published else None
@@ -69,5 +70,5 @@ def load_sources(seed_dir: Path, article_names: set[str]) -> dict[str, Source]:
                 raise SourcesError(f"{path}: row {line}, field file: {name!r} is listed twice")
             if name not in article_names:
                 raise SourcesError(f"{path}: row {line}, field file: {name!r} is not an article in {seed_dir}")
-            found[name] = _row_source(path, line, row)
+            found[name] = row_source(path, line, row)
     return found

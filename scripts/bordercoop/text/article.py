@@ -8,10 +8,12 @@ the body into sentences, and finds place names and dates once, so the rules in
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from bordercoop.lang import Language, language
 from bordercoop.stages.ingest import Document
@@ -53,11 +55,17 @@ class Article:
     def text(self) -> str:
         return self.doc.text
 
+    @cached_property
+    def until_now_dates(self) -> list[DateExpr]:
+        """The dates that run "until now" (review periods), in text order: listed
+        once per article, so that a rule asking for each figure stays linear."""
+        return [d for d in self.dates if d.until_now]
+
     def sentence_at(self, pos: int) -> Sentence:
-        for s in self.sentences:
-            if s.start <= pos < s.end:
-                return s
-        raise ValueError(pos)
+        s = _containing(self.sentences, pos)
+        if s is None:
+            raise ValueError(pos)
+        return s
 
     def mentions_both_sides(self, s: Sentence) -> bool:
         """The sentence speaks of both sides (``[sides] both``) or names Vietnam and
@@ -128,11 +136,19 @@ def read_article(doc: Document) -> Article:
     )
 
 
+def _containing(sents: list[Sentence], pos: int) -> Sentence | None:
+    """The sentence of ``sents`` (sorted by start, not overlapping) that holds
+    ``pos``: a binary search, so that reading an article stays linear in its length."""
+    i = bisect.bisect_right(sents, pos, key=lambda s: s.start) - 1
+    if i >= 0 and sents[i].start <= pos < sents[i].end:
+        return sents[i]
+    return None
+
+
 def _attach(sents: list[Sentence], pos: int, attr: str, item: object) -> None:
-    for s in sents:
-        if s.start <= pos < s.end:
-            getattr(s, attr).append(item)
-            return
+    s = _containing(sents, pos)
+    if s is not None:
+        getattr(s, attr).append(item)
 
 
 def _is_caption(lang: Language, text: str, start: int, end: int) -> bool:
@@ -148,7 +164,5 @@ def _is_caption(lang: Language, text: str, start: int, end: int) -> bool:
 def _planned_before(lang: Language, folded: str, sents: list[Sentence], d: DateExpr) -> bool:
     """A date in a sentence that announces plans (``[meetings] planned`` before
     it) is not the article's time and lends no year."""
-    for s in sents:
-        if s.start <= d.start < s.end:
-            return bool(cue(lang, "meetings", "planned").search(folded, s.start, d.start))
-    return False
+    s = _containing(sents, d.start)
+    return s is not None and bool(cue(lang, "meetings", "planned").search(folded, s.start, d.start))

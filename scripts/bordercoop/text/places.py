@@ -9,6 +9,7 @@ written with a capital.
 
 from __future__ import annotations
 
+import bisect
 import csv
 import re
 from dataclasses import dataclass
@@ -146,9 +147,16 @@ def find_names(lang: Language, text: str, folded: str, start: int, end: int) -> 
     bare_folded = bare(folded[:end])
     for more in (_scan(lang, text, bare_folded, start, end, _foreign_bare_index(lang)),
                  _scan_joined(lang, text, bare_folded, start, end)):
-        taken = [(m.start, m.end) for m in found]
-        found += [m for m in more if not any(a < m.end and m.start < b for a, b in taken)]
+        taken = sorted(found, key=lambda m: m.start)  # not overlapping: each pass adds only what overlaps nothing
+        found += [m for m in more if not _overlaps(taken, m)]
     return sorted(found, key=lambda m: m.start)
+
+
+def _overlaps(taken: list[Mention], m: Mention) -> bool:
+    """Whether ``m`` overlaps a mention of ``taken`` (sorted, not overlapping):
+    only the last one starting before ``m`` ends can, so a binary search finds it."""
+    i = bisect.bisect_left(taken, m.end, key=lambda t: t.start) - 1
+    return i >= 0 and taken[i].end > m.start
 
 
 JOINED_MAX_SYLLABLES = 6
