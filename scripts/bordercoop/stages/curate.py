@@ -107,16 +107,16 @@ def _matched_row(c: Curation, doc_facts: DocumentFacts) -> dict:
     return hits[0]
 
 
-def _drop(c: Curation, doc_facts: DocumentFacts, row: dict) -> None:
+def drop_fact(doc_facts: DocumentFacts, table_name: str, row: dict) -> None:
     """Remove the row, its child rows (a meeting's parties), and blank the links
     other fact rows have to it (a patrol reported at that meeting)."""
-    doc_facts.table(c.table).remove(row)
-    id_field = field_names(c.table)[0]
+    doc_facts.table(table_name).remove(row)
+    id_field = field_names(table_name)[0]
     if id_field not in row:
         return
-    children = {name for name, _ in BY_TABLE[c.table].children}
+    children = {name for name, _ in BY_TABLE[table_name].children}
     for table in FACT_TABLES:
-        if table == c.table or id_field not in field_names(table):
+        if table == table_name or id_field not in field_names(table):
             continue
         rows = doc_facts.table(table)
         if table in children:
@@ -151,7 +151,7 @@ def apply_curation(facts: list[DocumentFacts], curation: list[Curation]) -> tupl
             continue
         row = _matched_row(c, doc_facts)
         if c.action == "drop":
-            _drop(c, doc_facts, row)
+            drop_fact(doc_facts, c.table, row)
             notes.append(f"{c.where()}: dropped: {c.note}")
             continue
         if c.action == "set":
