@@ -28,8 +28,8 @@ from pathlib import Path
 
 from bordercoop.paths import ROOT, SEEDS
 from bordercoop.stages.assemble import Tables, assemble
-from bordercoop.stages.bounds import LOOKED_LIKE_A_FACT, BoundsError, apply_bounds, load_bounds
-from bordercoop.stages.curate import Curation, CurationError, apply_curation, load_curation
+from bordercoop.stages.bounds import BOUNDS_PATH, LOOKED_LIKE_A_FACT, BoundsError, apply_bounds, load_bounds
+from bordercoop.stages.curate import CURATION_PATH, Curation, CurationError, apply_curation, load_curation
 from bordercoop.stages.extract import DocumentFacts, extract_document
 from bordercoop.stages.ingest import ARTICLE_COPIES, Document, IngestResult, ingest
 from bordercoop.stages.isolate import ArticlesRejected, LeftOut, articles_left_out, attribute
@@ -58,6 +58,8 @@ class PipelineState:
     jobs: int = 1  # extraction processes
     fail_fast: bool = True  # raise ValidationFailed as soon as a check fails
     strict: bool = False  # fail on an article's failure instead of leaving the article out
+    curation_path: Path = CURATION_PATH
+    bounds_path: Path = BOUNDS_PATH
     frictionless_max_rows: int | None = None  # skip Frictionless above this many rows
     ingested: IngestResult = field(default_factory=IngestResult)
     facts: list[DocumentFacts] = field(default_factory=list)
@@ -117,12 +119,12 @@ def _extract(s: PipelineState) -> None:
 
 
 def _curate(s: PipelineState) -> None:
-    s.curation = load_curation()
+    s.curation = load_curation(s.curation_path)
     s.facts, s.curation_notes = apply_curation(s.facts, s.curation)
 
 
 def _bounds(s: PipelineState) -> None:
-    s.implausible = apply_bounds(s.facts, load_bounds())
+    s.implausible = apply_bounds(s.facts, load_bounds(s.bounds_path))
 
 
 def _assemble(s: PipelineState) -> None:

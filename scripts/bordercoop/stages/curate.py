@@ -80,14 +80,15 @@ def _rows(path: Path) -> list[Curation]:
     header = [name.strip() for name in reader.fieldnames or []]
     if header != COLUMNS:
         raise CurationError(f"{path.name} row 1: header must be {','.join(COLUMNS)}, got {','.join(header) or 'nothing'}")
-    items, line = [], 2
+    items = []
     for row in reader:
+        # the line the row starts on: the reader is at its last line (quoted values may hold line ends)
+        line = reader.line_num - sum(v.count("\n") for v in row.values() if isinstance(v, str))
         if None in row or any(v is None for v in row.values()):
             raise CurationError(f"{path.name} row {line}: expected {len(COLUMNS)} columns ({','.join(COLUMNS)})")
         values = [v.strip() for v in row.values()]
         if any(values):  # a spreadsheet's empty rows (",,,,,,") are no curation
             items.append(Curation(path.name, line, *values))
-        line = reader.line_num + 1
     return items
 
 
