@@ -88,7 +88,7 @@ def _extract_one(doc: Document) -> DocumentFacts | ExtractionError:
     try:
         return extract_document(doc)
     except Exception as exc:  # a rule bug must not hide which article triggered it
-        return ExtractionError(f"{doc.path}: extraction failed: {type(exc).__name__}: {exc}")
+        return ExtractionError(f"extraction failed: {type(exc).__name__}: {exc}")
 
 
 def extract_all(documents: list[Document], jobs: int) -> list[DocumentFacts | ExtractionError]:
@@ -103,7 +103,7 @@ def extract_all(documents: list[Document], jobs: int) -> list[DocumentFacts | Ex
 
 def _leave_out(s: PipelineState, reasons: dict[str, list[str]]) -> None:
     """Leave these articles out (all their facts), or fail with ``strict``."""
-    items = articles_left_out(reasons, s.ingested.documents)
+    items = articles_left_out(reasons, s.ingested.documents, seed_names(s))
     if s.strict:
         raise ArticlesRejected(items)
     s.left_out += items
@@ -113,7 +113,9 @@ def _leave_out(s: PipelineState, reasons: dict[str, list[str]]) -> None:
 def _extract(s: PipelineState) -> None:
     results = extract_all(s.ingested.documents, s.jobs)
     s.facts = [r for r in results if isinstance(r, DocumentFacts)]
-    failed = {d.document_id: [str(r)] for d, r in zip(s.ingested.documents, results, strict=True) if isinstance(r, ExtractionError)}
+    names = seed_names(s)
+    failed = {d.document_id: [f"{names[d.document_id]}: {r}"]
+              for d, r in zip(s.ingested.documents, results, strict=True) if isinstance(r, ExtractionError)}
     if failed:
         _leave_out(s, failed)
 
@@ -124,7 +126,7 @@ def _curate(s: PipelineState) -> None:
 
 
 def _bounds(s: PipelineState) -> None:
-    s.implausible = apply_bounds(s.facts, load_bounds(s.bounds_path))
+    s.implausible = apply_bounds(s.facts, load_bounds(s.bounds_path), seed_names(s))
 
 
 def _assemble(s: PipelineState) -> None:
@@ -135,7 +137,7 @@ def _validate(s: PipelineState) -> None:
     s.issues = check_tables(s.tables, s.texts())
     if not s.issues or not s.fail_fast:
         return
-    found = attribute(s.issues, s.tables, s.ingested.documents, s.curation)
+    found = attribute(s.issues, s.tables, s.ingested.documents, s.curation, seed_names(s))
     if found.package:
         raise ValidationFailed(found.package)
     if found.curation:
@@ -158,6 +160,13 @@ def article_copies(s: PipelineState) -> dict[str, Path]:
     folder and are copied into it (``ingest.package_path``)."""
     prefix = ARTICLE_COPIES + "/"
     return {d.path: s.seeds / d.path[len(prefix):] for d in s.ingested.documents if d.path.startswith(prefix)}
+
+
+def seed_names(s: PipelineState) -> dict[str, str]:
+    """Document id -> its file as the curator knows it: the package path, or for
+    an article copied into the package, the file in the seeds folder."""
+    copies = article_copies(s)
+    return {d.document_id: str(copies.get(d.path, d.path)) for d in s.ingested.documents}
 
 
 def _frictionless(s: PipelineState) -> None:

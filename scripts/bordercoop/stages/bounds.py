@@ -18,6 +18,7 @@ import csv
 import datetime as dt
 import re
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -119,9 +120,10 @@ def _outside(bound: Bound, row: dict, year: int) -> str | None:
     return f"{bound.table}.{bound.field} = {shown}: {unit}outside {low}..{high} (bounds.csv row {bound.line})"
 
 
-def apply_bounds(facts: list[DocumentFacts], bounds: list[Bound]) -> list[tuple[str, str]]:
-    """Drop every rule row with a value outside ``bounds``; returns (path,
-    message) for each, and adds the message to the document's report notes."""
+def apply_bounds(facts: list[DocumentFacts], bounds: list[Bound], names: Mapping[str, str] | None = None) -> list[tuple[str, str]]:
+    """Drop every rule row with a value outside ``bounds``; returns (file and
+    line, message) for each, and adds the message to the document's report notes.
+    ``names``: document id -> the file as the curator knows it (default: its package path)."""
     fallback = package_year()
     rejected: list[tuple[str, str]] = []
     for doc_facts in facts:
@@ -137,5 +139,6 @@ def apply_bounds(facts: list[DocumentFacts], bounds: list[Bound]) -> list[tuple[
                 evidence = doc.text[start:end]
                 message = f"{reason}; evidence {evidence[:120]!r}"
                 doc_facts.notes.append(f"{LOOKED_LIKE_A_FACT}: {message}")
-                rejected.append((f"{doc.path} line {line_of(doc.text, start)}", message))
+                name = (names or {}).get(doc.document_id, doc.path)
+                rejected.append((f"{name} line {line_of(doc.text, start)}", message))
     return rejected

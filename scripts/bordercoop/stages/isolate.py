@@ -18,7 +18,7 @@ Not every issue is an article's:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from bordercoop.checks import Issue, line_of
@@ -86,8 +86,8 @@ def _curations_of(curation: Sequence[Curation], table: str, row: dict[str, str])
             if c.document_id == row["document_id"] and c.table == table and c.action in {"set", "add"} and c.match in evidence]
 
 
-def _reason(doc: Document | None, document_id: str, issue: Issue, fact: dict[str, str]) -> str:
-    where = doc.path if doc is not None else document_id
+def _reason(doc: Document | None, name: str, issue: Issue, fact: dict[str, str]) -> str:
+    where = name
     start = fact.get("char_start", "")
     if doc is not None and start.isdigit():
         where += f" line {line_of(doc.text, int(start))}"
@@ -97,9 +97,11 @@ def _reason(doc: Document | None, document_id: str, issue: Issue, fact: dict[str
 
 
 def attribute(issues: Sequence[Issue], tables: Tables, documents: Sequence[Document],
-              curation: Sequence[Curation]) -> Attribution:
-    """Sort issues into articles', curation rows' and the package's."""
+              curation: Sequence[Curation], names: Mapping[str, str] | None = None) -> Attribution:
+    """Sort issues into articles', curation rows' and the package's. ``names``:
+    document id -> the file as the curator knows it (default: its package path)."""
     docs = {d.document_id: d for d in documents}
+    names = names or {d.document_id: d.path for d in documents}
     result = Attribution()
     for issue in issues:
         row = _row(tables, issue)
@@ -114,10 +116,12 @@ def attribute(issues: Sequence[Issue], tables: Tables, documents: Sequence[Docum
                                 for c in curations]
             continue
         document_id = fact["document_id"]
-        result.by_document.setdefault(document_id, []).append(_reason(docs.get(document_id), document_id, issue, fact))
+        name = names.get(document_id, document_id)
+        result.by_document.setdefault(document_id, []).append(_reason(docs.get(document_id), name, issue, fact))
     return result
 
 
-def articles_left_out(by_document: dict[str, list[str]], documents: Sequence[Document]) -> list[LeftOut]:
-    paths = {d.document_id: d.path for d in documents}
+def articles_left_out(by_document: dict[str, list[str]], documents: Sequence[Document],
+                      names: Mapping[str, str] | None = None) -> list[LeftOut]:
+    paths = names or {d.document_id: d.path for d in documents}
     return [LeftOut(d, paths.get(d, d), tuple(dict.fromkeys(reasons))) for d, reasons in sorted(by_document.items())]
