@@ -30,8 +30,13 @@ $(STAMP): requirements.lock
 	$(PY) -m pip check
 	touch $(STAMP)
 
+# An article whose facts fail a check is left out (named on stderr and in
+# build/extraction_report.csv) and the rest builds; `make build BUILD_FLAGS=--strict`
+# fails instead (the tests build the committed seeds with --strict).
+BUILD_FLAGS ?=
+
 package: $(STAMP)
-	$(PY) scripts/build.py
+	$(PY) scripts/build.py $(BUILD_FLAGS)
 
 validate: $(STAMP)
 	$(VENV)/bin/frictionless validate datapackage.json

@@ -34,6 +34,3 @@ def tables(pipeline: BuildResult) -> dict:
 def texts(pipeline: BuildResult) -> dict[str, str]:
     return {d.document_id: d.text for d in pipeline.ingested.documents}
 
-
-def rows_of(tables: dict, table: str, **where: str) -> list[dict]:
-    return [r for r in tables[table] if all(r[k] == v for k, v in where.items())]

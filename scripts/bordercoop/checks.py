@@ -40,3 +40,8 @@ def csv_line(index: int) -> int:
 def column_values(frame: pd.DataFrame, column: str) -> list:
     """A column as a list of the scalars ``frame.at`` gives, without per-cell indexing."""
     return frame[column].to_numpy(dtype=object).tolist()
+
+
+def line_of(text: str, offset: int) -> int:
+    """The line (1 = the title) of a code-point offset into an article's text."""
+    return text.count("\n", 0, max(0, offset)) + 1

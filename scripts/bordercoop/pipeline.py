@@ -1,11 +1,16 @@
 """The pipeline: the one list of stages that the build and the benchmark run.
 
-    ingest -> extract -> curate -> assemble -> validate -> publish -> frictionless
+    ingest -> extract -> curate -> bounds -> assemble -> validate -> publish -> frictionless
 
 Each stage is a function of a ``PipelineState`` that reads what earlier stages
 left there and adds its own output. ``build`` runs them into a staging folder
 and swaps the result into place only if every check has passed, so a failed
 build leaves the old package untouched.
+
+An article whose extraction fails or whose facts fail a check is left out (its
+reasons, naming the file, go to stderr and the extraction report) and the rest
+builds; ``--strict`` fails instead. Problems of the package itself (schemas,
+gazetteer, curation or bounds file) always fail the build.
 """
 
 from __future__ import annotations
@@ -23,9 +28,11 @@ from pathlib import Path
 
 from bordercoop.paths import ROOT, SEEDS
 from bordercoop.stages.assemble import Tables, assemble
-from bordercoop.stages.curate import CurationError, apply_curation, load_curation
+from bordercoop.stages.bounds import BOUNDS_PATH, LOOKED_LIKE_A_FACT, BoundsError, apply_bounds, load_bounds
+from bordercoop.stages.curate import CURATION_PATH, Curation, CurationError, apply_curation, load_curation
 from bordercoop.stages.extract import DocumentFacts, extract_document
 from bordercoop.stages.ingest import ARTICLE_COPIES, Document, IngestError, IngestResult, ingest
+from bordercoop.stages.isolate import ArticlesRejected, LeftOut, articles_left_out, attribute
 from bordercoop.stages.publish import swap_into_place, write_staging
 from bordercoop.stages.report import write_report
 from bordercoop.stages.sources import SourcesError
@@ -50,10 +57,16 @@ class PipelineState:
     staging: Path | None = None  # where publish writes the package
     jobs: int = 1  # extraction processes
     fail_fast: bool = True  # raise ValidationFailed as soon as a check fails
+    strict: bool = False  # fail on an article's failure instead of leaving the article out
+    curation_path: Path = CURATION_PATH
+    bounds_path: Path = BOUNDS_PATH
     frictionless_max_rows: int | None = None  # skip Frictionless above this many rows
     ingested: IngestResult = field(default_factory=IngestResult)
     facts: list[DocumentFacts] = field(default_factory=list)
+    curation: list[Curation] = field(default_factory=list)
     curation_notes: list[str] = field(default_factory=list)
+    implausible: list[tuple[str, str]] = field(default_factory=list)  # (file and line, message)
+    left_out: list[LeftOut] = field(default_factory=list)
     tables: Tables = field(default_factory=dict)
     issues: list[Issue] = field(default_factory=list)
     descriptor: Path | None = None
@@ -73,16 +86,16 @@ def _ingest(s: PipelineState) -> None:
     s.ingested = ingest(s.seeds, package_root=s.package_root, prefer=curated)
 
 
-def _extract_one(doc: Document) -> DocumentFacts:
+def _extract_one(doc: Document) -> DocumentFacts | ExtractionError:
     try:
         return extract_document(doc)
     except Exception as exc:  # a rule bug must not hide which article triggered it
-        raise ExtractionError(f"{doc.path}: extraction failed: {type(exc).__name__}: {exc}") from exc
+        return ExtractionError(f"extraction failed: {type(exc).__name__}: {exc}")
 
 
-def extract_all(documents: list[Document], jobs: int) -> list[DocumentFacts]:
-    """Facts of every document, in document order: the same list (and so the same
-    bytes downstream) whatever the number of processes."""
+def extract_all(documents: list[Document], jobs: int) -> list[DocumentFacts | ExtractionError]:
+    """Facts of every document (or why its extraction failed), in document order:
+    the same list (and so the same bytes downstream) whatever the number of processes."""
     if jobs <= 1 or len(documents) < POOL_MIN_DOCUMENTS:
         return [_extract_one(d) for d in documents]
     chunk = max(1, len(documents) // (jobs * 8))
@@ -90,12 +103,32 @@ def extract_all(documents: list[Document], jobs: int) -> list[DocumentFacts]:
         return list(pool.map(_extract_one, documents, chunksize=chunk))
 
 
+def _leave_out(s: PipelineState, reasons: dict[str, list[str]]) -> None:
+    """Leave these articles out (all their facts), or fail with ``strict``."""
+    items = articles_left_out(reasons, s.ingested.documents, seed_names(s))
+    if s.strict:
+        raise ArticlesRejected(items)
+    s.left_out += items
+    s.facts = [f for f in s.facts if f.document.document_id not in reasons]
+
+
 def _extract(s: PipelineState) -> None:
-    s.facts = extract_all(s.ingested.documents, s.jobs)
+    results = extract_all(s.ingested.documents, s.jobs)
+    s.facts = [r for r in results if isinstance(r, DocumentFacts)]
+    names = seed_names(s)
+    failed = {d.document_id: [f"{names[d.document_id]}: {r}"]
+              for d, r in zip(s.ingested.documents, results, strict=True) if isinstance(r, ExtractionError)}
+    if failed:
+        _leave_out(s, failed)
 
 
 def _curate(s: PipelineState) -> None:
-    s.facts, s.curation_notes = apply_curation(s.facts, load_curation())
+    s.curation = load_curation(s.curation_path)
+    s.facts, s.curation_notes = apply_curation(s.facts, s.curation)
+
+
+def _bounds(s: PipelineState) -> None:
+    s.implausible = apply_bounds(s.facts, load_bounds(s.bounds_path), seed_names(s))
 
 
 def _assemble(s: PipelineState) -> None:
@@ -104,7 +137,17 @@ def _assemble(s: PipelineState) -> None:
 
 def _validate(s: PipelineState) -> None:
     s.issues = check_tables(s.tables, s.texts())
-    if s.issues and s.fail_fast:
+    if not s.issues or not s.fail_fast:
+        return
+    found = attribute(s.issues, s.tables, s.ingested.documents, s.curation, seed_names(s))
+    if found.package:
+        raise ValidationFailed(found.package)
+    if found.curation:
+        raise CurationError("\n".join(dict.fromkeys(found.curation)))
+    _leave_out(s, found.by_document)
+    s.tables = assemble(s.facts)
+    s.issues = check_tables(s.tables, s.texts())  # what is left must pass as it is
+    if s.issues:
         raise ValidationFailed(s.issues)
 
 
@@ -119,6 +162,13 @@ def article_copies(s: PipelineState) -> dict[str, Path]:
     folder and are copied into it (``ingest.package_path``)."""
     prefix = ARTICLE_COPIES + "/"
     return {d.path: s.seeds / d.path[len(prefix):] for d in s.ingested.documents if d.path.startswith(prefix)}
+
+
+def seed_names(s: PipelineState) -> dict[str, str]:
+    """Document id -> its file as the curator knows it: the package path, or for
+    an article copied into the package, the file in the seeds folder."""
+    copies = article_copies(s)
+    return {d.document_id: str(copies.get(d.path, d.path)) for d in s.ingested.documents}
 
 
 def _frictionless(s: PipelineState) -> None:
@@ -136,12 +186,13 @@ STAGES: dict[str, Stage] = {
     "ingest": _ingest,
     "extract": _extract,
     "curate": _curate,
+    "bounds": _bounds,
     "assemble": _assemble,
     "validate": _validate,
     "publish": _publish,
     "frictionless": _frictionless,
 }
-CHECKED_STAGES = ("ingest", "extract", "curate", "assemble", "validate")  # everything before writing
+CHECKED_STAGES = ("ingest", "extract", "curate", "bounds", "assemble", "validate")  # everything before writing
 
 
 def run_stages(state: PipelineState, names: tuple[str, ...] | None = None,
@@ -172,39 +223,57 @@ class BuildResult:
     facts: list[DocumentFacts]
     curation_notes: list[str]
     timings: dict[str, float] = field(default_factory=dict)
+    left_out: list[LeftOut] = field(default_factory=list)
+    implausible: list[tuple[str, str]] = field(default_factory=list)
 
 
-def run_pipeline(seeds: Path, out: Path, jobs: int = 1) -> BuildResult:
-    """Ingest, extract, curate, assemble and validate; raises ValidationFailed or
-    CurationError without writing anything."""
-    state = PipelineState(seeds, out, jobs=jobs)
+def _result(state: PipelineState, timings: dict[str, float]) -> BuildResult:
+    return BuildResult(state.tables, state.ingested, state.facts, state.curation_notes, timings,
+                       state.left_out, state.implausible)
+
+
+def run_pipeline(seeds: Path, out: Path, jobs: int = 1, strict: bool = False) -> BuildResult:
+    """Ingest, extract, curate, bound, assemble and validate; raises ValidationFailed,
+    CurationError (or with ``strict`` ArticlesRejected) without writing anything."""
+    state = PipelineState(seeds, out, jobs=jobs, strict=strict)
     timings = run_stages(state, CHECKED_STAGES)
-    return BuildResult(state.tables, state.ingested, state.facts, state.curation_notes, timings)
+    return _result(state, timings)
 
 
 def default_jobs() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
-def build(seeds: Path, out: Path, quiet: bool = False, jobs: int | None = None) -> BuildResult:
-    started = time.perf_counter()
-    state = PipelineState(seeds, out, jobs=default_jobs() if jobs is None else jobs)
-    timings = run_stages(state, CHECKED_STAGES)
-    out.mkdir(parents=True, exist_ok=True)
+def _tell(state: PipelineState) -> None:
+    """What a curator must know about this build, on stderr."""
     for shown, reason in state.ingested.ignored:
         print(f"ignored {shown}: {reason}", file=sys.stderr)
     for shown, reason in state.ingested.skipped:
         print(f"skipped {shown}: {reason}", file=sys.stderr)
     for shown, what in state.ingested.notices:
         print(f"normalised {shown}: {what}", file=sys.stderr)
+    for shown, message in state.implausible:
+        print(f"{LOOKED_LIKE_A_FACT}: {shown}: {message}", file=sys.stderr)
+    for item in state.left_out:
+        for reason in item.reasons:
+            print(f"left out of the package: {reason}", file=sys.stderr)
+
+
+def build(seeds: Path, out: Path, quiet: bool = False, jobs: int | None = None, strict: bool = False) -> BuildResult:
+    started = time.perf_counter()
+    state = PipelineState(seeds, out, jobs=default_jobs() if jobs is None else jobs, strict=strict)
+    timings = run_stages(state, CHECKED_STAGES)
+    out.mkdir(parents=True, exist_ok=True)
+    _tell(state)
     state.staging = Path(tempfile.mkdtemp(prefix=".build-", dir=out))
     try:
         timings.update(run_stages(state, ("publish", "frictionless")))
         swap_into_place(state.staging, out)
     finally:
         shutil.rmtree(state.staging, ignore_errors=True)
-    result = BuildResult(state.tables, state.ingested, state.facts, state.curation_notes, timings)
-    write_report(result.facts, result.ingested, result.curation_notes, out / "build" / "extraction_report.csv")
+    result = _result(state, timings)
+    write_report(result.facts, result.ingested, result.curation_notes, out / "build" / "extraction_report.csv",
+                 left_out=result.left_out)
     timings["total"] = time.perf_counter() - started
     if not quiet:
         counts = ", ".join(f"{t}={len(rows)}" for t, rows in result.tables.items())
@@ -218,6 +287,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seeds", type=Path, default=SEEDS, help="folder of article .txt files")
     parser.add_argument("--out", type=Path, default=None, help="package folder to write (default: the repository)")
     parser.add_argument("--jobs", type=int, default=None, help="extraction processes (default: all cores)")
+    parser.add_argument("--strict", action="store_true",
+                        help="fail when an article fails a check, instead of leaving it out and building the rest")
     parser.add_argument("--quiet", action="store_true")
     proof = parser.add_mutually_exclusive_group()
     proof.add_argument("--verify", action="store_true",
@@ -242,8 +313,8 @@ def main(argv: list[str] | None = None) -> int:
               "copy the articles elsewhere first (--verify may read them in place)", file=sys.stderr)
         return 2
     try:
-        build(args.seeds, out, quiet=args.quiet, jobs=args.jobs)
-    except (ValidationFailed, CurationError, ExtractionError, SourcesError, IngestError) as exc:
+        build(args.seeds, out, quiet=args.quiet, jobs=args.jobs, strict=args.strict)
+    except (ValidationFailed, CurationError, ExtractionError, SourcesError, IngestError, BoundsError, ArticlesRejected) as exc:
         print(f"build failed; nothing was written to {out}:\n{exc}", file=sys.stderr)
         return 1
     return 0

@@ -126,7 +126,10 @@ def cast_frame(table: str, raw):  # (pandas.DataFrame) -> pandas.DataFrame
             plain = col.where(col.isna() | col.astype("string").str.fullmatch(r"-?\d+(?:\.\d+)?").fillna(False))
             frame[name] = pd.to_numeric(plain, errors="coerce").astype(float)
         elif f["type"] == "date":
-            frame[name] = pd.to_datetime(col, format="%Y-%m-%d", errors="coerce").astype("datetime64[ns]")
+            parsed = pd.to_datetime(col, format="%Y-%m-%d", errors="coerce")
+            # a real date pandas cannot hold in nanoseconds (year 2735) is missing too
+            held = parsed.isna() | ((parsed >= pd.Timestamp.min) & (parsed <= pd.Timestamp.max))
+            frame[name] = parsed.where(held).astype("datetime64[ns]")
         elif f["type"] == "boolean":
             frame[name] = col.map(BOOLEAN_CELLS, na_action="ignore").astype("boolean")
         else:

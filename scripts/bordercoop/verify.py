@@ -34,6 +34,7 @@ from bordercoop.checks import Issue, csv_line
 from bordercoop.paths import ROOT
 from bordercoop.pipeline import CHECKED_STAGES, ExtractionError, PipelineState, run_stages
 from bordercoop.schema import SCHEMA_DIR, TABLES, load_schema
+from bordercoop.stages.bounds import BoundsError
 from bordercoop.stages.curate import CurationError
 from bordercoop.stages.ingest import IngestError, SeedError, read_seed_text
 from bordercoop.stages.sources import SourcesError
@@ -324,7 +325,7 @@ def verify(seeds: Path, package: Path, jobs: int = 1) -> VerifyResult:
         state = PipelineState(seeds, package, staging=rebuilt, jobs=jobs)
         try:
             run_stages(state, (*CHECKED_STAGES, "publish"))
-        except (ValidationFailed, CurationError, ExtractionError, SourcesError, IngestError) as exc:
+        except (ValidationFailed, CurationError, ExtractionError, SourcesError, IngestError, BoundsError) as exc:
             raise VerifyError(f"the seeds in {seeds} do not build, so nothing was compared:\n{exc}") from exc
         notes, labels = _committed_schemas(package, rebuilt)
         files = len(package_files(package) | package_files(rebuilt))

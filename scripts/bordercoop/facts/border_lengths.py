@@ -19,7 +19,7 @@ import pandas as pd
 from bordercoop.checks import Issue, csv_line
 from bordercoop.facts.base import DocumentFacts, FactType
 from bordercoop.text.article import Article, Sentence
-from bordercoop.text.numbers import parse_number
+from bordercoop.text.numbers import parse_number, sign_before
 from bordercoop.text.phrases import cue
 from bordercoop.text.places import Mention
 
@@ -168,7 +168,7 @@ def _length_row(art: Article, ls: LengthSentence, m: re.Match[str], clause_start
         "country_a": "VN",
         "country_b": ls.country or _length_country(art, s, m.start(), pair_end),
         "segment": segment,
-        "length_km": parse_number(art.lang, value_text),
+        "length_km": sign_before(art.text, m.start("n")) * parse_number(art.lang, value_text),  # bounds judge a sign
         "qualifier": _qualifier(art, clause_start, m.start()),
         "char_start": _evidence_start(art, clause_start, m.start()),
         "char_end": m.end(),

@@ -1,15 +1,19 @@
 """The extraction report (``build/extraction_report.csv``): per document, what was
-found and what looked like a fact but was not kept, plus skipped files and
-curation notes, so a curator knows where to look."""
+found and what looked like a fact but was not kept (including values outside the
+plausibility bounds), plus skipped files, articles left out because their facts
+failed a check (status ``left out``, with the reasons) and curation notes, so a
+curator knows where to look."""
 
 from __future__ import annotations
 
 import csv
+from collections.abc import Sequence
 from pathlib import Path
 
 from bordercoop.facts import REPORTED_TABLES, SOURCE_TABLES
 from bordercoop.stages.extract import DocumentFacts
 from bordercoop.stages.ingest import IngestResult
+from bordercoop.stages.isolate import LeftOut
 
 REPORT_FIELDS = ["document_id", "path", "status", *REPORTED_TABLES, "detail"]
 
@@ -28,7 +32,8 @@ def _document_row(f: DocumentFacts, unsourced: set[str]) -> dict[str, object]:
     return {"document_id": d.document_id, "path": d.path, "status": status, **found, "detail": " | ".join(detail)}
 
 
-def write_report(facts: list[DocumentFacts], ingested: IngestResult, curation_notes: list[str], path: Path) -> None:
+def write_report(facts: list[DocumentFacts], ingested: IngestResult, curation_notes: list[str], path: Path,
+                 left_out: Sequence[LeftOut] = ()) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     unsourced = set(ingested.unsourced)
     rows = [_document_row(f, unsourced) for f in facts]
@@ -36,6 +41,8 @@ def write_report(facts: list[DocumentFacts], ingested: IngestResult, curation_no
         rows.append({"document_id": Path(shown).stem, "path": shown, "status": "skipped", "detail": reason})
     for shown, reason in ingested.ignored:
         rows.append({"document_id": "", "path": shown, "status": "ignored", "detail": reason})
+    for item in left_out:
+        rows.append({"document_id": item.document_id, "path": item.path, "status": "left out", "detail": " | ".join(item.reasons)})
     for note in curation_notes:
         rows.append({"document_id": "", "path": "", "status": "curation", "detail": note})
     with open(path, "w", encoding="utf-8", newline="") as fh:

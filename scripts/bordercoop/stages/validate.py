@@ -33,6 +33,9 @@ from bordercoop.stages.assemble import Tables
 
 __all__ = ["Issue", "ValidationFailed", "check_package", "check_tables"]
 
+# What a type can hold beyond its syntax (pandas' nanosecond dates).
+RANGES = {"date": f" in {pd.Timestamp.min.date() + pd.Timedelta(days=1)}..{pd.Timestamp.max.date()}"}
+
 
 def _cast_issues(table: str, raw: pd.DataFrame, typed: pd.DataFrame) -> list[Issue]:
     issues = []
@@ -41,7 +44,7 @@ def _cast_issues(table: str, raw: pd.DataFrame, typed: pd.DataFrame) -> list[Iss
             continue
         bad = raw[f["name"]].notna() & typed[f["name"]].isna()
         for i in raw.index[bad]:
-            issues.append(Issue(table, csv_line(i), f["name"], f"{raw.at[i, f['name']]!r} is not a valid {f['type']}"))
+            issues.append(Issue(table, csv_line(i), f["name"], f"{raw.at[i, f['name']]!r} is not a valid {f['type']}{RANGES.get(f['type'], '')}"))
     return issues
 
 

@@ -43,3 +43,15 @@ def parse_count(lang: Language, text: str) -> int | None:
 def count_words_pattern(lang: Language) -> str:
     words = sorted(lang.section("numbers")["words"], key=len, reverse=True)
     return "|".join(re.escape(w) for w in words)
+
+
+# Minus signs (hyphen-minus and U+2212) a figure may be written with.
+MINUS_SIGNS = "-\u2212"
+
+
+def sign_before(text: str, start: int) -> int:
+    """-1 when a minus sign stands right before the figure at ``start`` and is not
+    a dash between words or numbers ("long -1 km", not "3-5 km" or "Laos-1"), else 1."""
+    if start >= 1 and text[start - 1] in MINUS_SIGNS and (start == 1 or not text[start - 2].isalnum()):
+        return -1
+    return 1
