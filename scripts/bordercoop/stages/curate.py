@@ -29,7 +29,7 @@ from bordercoop.facts import BY_TABLE, CURATED_TABLES, FACT_TABLES, ID_PREFIXES,
 from bordercoop.facts.base import make_id
 from bordercoop.paths import REFERENCE
 from bordercoop.schema import date_pairs, field_names, fields
-from bordercoop.stages.ingest import SeedError, decode_seed
+from bordercoop.stages.ingest import SeedError, read_seed
 
 CURATION_PATH = REFERENCE / "curation.csv"
 ACTIONS = {"set", "confirm", "drop", "add"}
@@ -70,7 +70,7 @@ def _read_text(path: Path) -> str:
     except OSError as exc:
         raise CurationError(f"{path}: cannot read the curation file ({exc.strerror})") from exc
     try:
-        return decode_seed(raw, path.name)[0]
+        return read_seed(raw, path.name).text
     except SeedError as exc:
         raise CurationError(f"{exc} (the curation file must be a CSV text file)") from exc
 
