@@ -1,6 +1,6 @@
 """The pipeline: the one list of stages that the build and the benchmark run.
 
-    ingest -> extract -> curate -> bounds -> assemble -> validate -> publish -> frictionless
+    ingest -> extract -> curate -> bounds -> assemble -> events -> validate -> publish -> frictionless
 
 Each stage is a function of a ``PipelineState`` that reads what earlier stages
 left there and adds its own output. ``build`` runs them into a staging folder
@@ -30,6 +30,7 @@ from bordercoop.paths import ROOT, SEEDS
 from bordercoop.stages.assemble import Tables, assemble
 from bordercoop.stages.bounds import BOUNDS_PATH, LOOKED_LIKE_A_FACT, BoundsError, apply_bounds, load_bounds
 from bordercoop.stages.curate import CURATION_PATH, Curation, CurationError, apply_curation, load_curation
+from bordercoop.stages.events import add_events
 from bordercoop.stages.extract import DocumentFacts, extract_document
 from bordercoop.stages.ingest import ARTICLE_COPIES, Document, IngestError, IngestResult, ingest
 from bordercoop.stages.isolate import ArticlesRejected, LeftOut, articles_left_out, attribute
@@ -135,6 +136,10 @@ def _assemble(s: PipelineState) -> None:
     s.tables = assemble(s.facts)
 
 
+def _events(s: PipelineState) -> None:
+    s.tables = add_events(s.tables)
+
+
 def _validate(s: PipelineState) -> None:
     s.issues = check_tables(s.tables, s.texts())
     if not s.issues or not s.fail_fast:
@@ -145,7 +150,8 @@ def _validate(s: PipelineState) -> None:
     if found.curation:
         raise CurationError("\n".join(dict.fromkeys(found.curation)))
     _leave_out(s, found.by_document)
-    s.tables = assemble(s.facts)
+    _assemble(s)
+    _events(s)  # the events of what is left
     s.issues = check_tables(s.tables, s.texts())  # what is left must pass as it is
     if s.issues:
         raise ValidationFailed(s.issues)
@@ -188,11 +194,12 @@ STAGES: dict[str, Stage] = {
     "curate": _curate,
     "bounds": _bounds,
     "assemble": _assemble,
+    "events": _events,
     "validate": _validate,
     "publish": _publish,
     "frictionless": _frictionless,
 }
-CHECKED_STAGES = ("ingest", "extract", "curate", "bounds", "assemble", "validate")  # everything before writing
+CHECKED_STAGES = ("ingest", "extract", "curate", "bounds", "assemble", "events", "validate")  # everything before writing
 
 
 def run_stages(state: PipelineState, names: tuple[str, ...] | None = None,

@@ -21,8 +21,12 @@ SCHEMA_DIR = SCHEMAS
 # Tables that are not fact tables: the articles (ingest) and the gazetteer
 # (reference data), with their row order.
 BASE_SORT_KEYS: dict[str, tuple[str, ...]] = {"documents": ("document_id",), "provinces": ("province_id",)}
-# Resource order: referenced tables before the tables that reference them.
-TABLES: tuple[str, ...] = (*BASE_SORT_KEYS, *FACT_TABLES)
+# Tables a later stage derives from the fact tables of every document
+# (``stages/events.py``); assemble leaves them empty and that stage fills them.
+DERIVED_TABLES: tuple[str, ...] = ("events",)
+# Resource order: referenced tables before the tables that reference them; the
+# derived tables last (events and meetings reference each other).
+TABLES: tuple[str, ...] = (*BASE_SORT_KEYS, *FACT_TABLES, *DERIVED_TABLES)
 
 # The cells a boolean field is written as (Frictionless' default true/false values).
 BOOLEAN_CELLS = {"true": True, "false": False}

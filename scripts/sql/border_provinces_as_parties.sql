@@ -1,5 +1,5 @@
 -- title: Border provinces as meeting parties
--- Each unit an article places on a border (province_borders) and the meetings it takes part in, itself or through a lower unit (e.g. a prefecture of a Chinese province); 'never' if none.
+-- Each unit an article places on a border (province_borders) and the meetings (events, each counted once however many articles report it) it takes part in, itself or through a lower unit (e.g. a prefecture of a Chinese province); 'never' if none.
 WITH RECURSIVE ancestry(province_id, ancestor_id) AS (
     SELECT province_id, province_id FROM provinces
     UNION
@@ -14,8 +14,9 @@ border AS (
     GROUP BY neighbour_country, province_id
 ),
 party AS (
-    SELECT DISTINCT mp.meeting_id, mp.province_id AS party_id, a.ancestor_id
+    SELECT DISTINCT m.event_id, mp.province_id AS party_id, a.ancestor_id
     FROM meeting_parties AS mp
+    JOIN meetings AS m USING (meeting_id)
     JOIN ancestry AS a ON a.province_id = mp.province_id
 )
 SELECT
@@ -23,10 +24,10 @@ SELECT
     b.province_id,
     any_value(pr.name_en) AS name_en,
     b.documents,
-    count(DISTINCT pa.meeting_id) AS meetings,
-    count(DISTINCT pa.meeting_id) FILTER (WHERE pa.party_id = b.province_id) AS as_itself,
+    count(DISTINCT pa.event_id) AS meetings,
+    count(DISTINCT pa.event_id) FILTER (WHERE pa.party_id = b.province_id) AS as_itself,
     string_agg(DISTINCT pa.party_id, ', ' ORDER BY pa.party_id) FILTER (WHERE pa.party_id <> b.province_id) AS via_lower_units,
-    CASE WHEN count(pa.meeting_id) = 0 THEN 'never' ELSE 'yes' END AS meeting_party
+    CASE WHEN count(pa.event_id) = 0 THEN 'never' ELSE 'yes' END AS meeting_party
 FROM border AS b
 LEFT JOIN provinces AS pr ON pr.province_id = b.province_id
 LEFT JOIN party AS pa ON pa.ancestor_id = b.province_id

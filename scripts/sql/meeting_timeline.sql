@@ -1,5 +1,5 @@
 -- title: Meeting timeline
--- Every meeting once per neighbour country, with its date bounds, how precise they are and where they came from (empty bounds are unknown, never guessed).
+-- Every meeting row (mention) once per neighbour country, with its date bounds, how precise they are and where they came from (empty bounds are unknown, never guessed), its event and its role (event, context, session_of_visit).
 WITH neighbours AS (
     SELECT DISTINCT meeting_id, country_code AS neighbour
     FROM meeting_parties
@@ -15,7 +15,9 @@ SELECT
     m.date_end,
     m.date_precision,
     m.date_basis,
-    m.date_text
+    m.date_text,
+    m.event_id,
+    m.role
 FROM meetings AS m
 LEFT JOIN neighbours AS n USING (meeting_id)
 ORDER BY neighbour, m.date_start NULLS LAST, m.date_end NULLS LAST, m.meeting_id;

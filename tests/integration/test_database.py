@@ -251,10 +251,16 @@ def test_year_is_null_when_the_year_is_not_known() -> None:
     by_year = "SELECT year, meetings FROM meetings_per_country_year WHERE neighbour = 'unknown'"
     before = dict(con.execute(by_year).fetchall())
     for meeting_id, (start, end, precision, _) in cases.items():
+        event_id = f"e{meeting_id[1:]}-0"  # one event per meeting, counted by the summary (role event)
         con.execute(
-            "INSERT INTO meetings (meeting_id, document_id, kind, status, date_start, date_end, date_precision, evidence, char_start, char_end, method) "
-            "VALUES (?, ?, 'talks', 'held', ?, ?, ?, 'x', 0, 1, 'rule')",
-            [meeting_id, document_id, start, end, precision],
+            "INSERT INTO events (event_id, meeting_id, first_document_id, kind, status, role, date_start, date_end, date_precision, countries, mention_count) "
+            "VALUES (?, ?, ?, 'talks', 'held', 'event', ?, ?, ?, 'VN', 1)",
+            [event_id, meeting_id, document_id, start, end, precision],
+        )
+        con.execute(
+            "INSERT INTO meetings (meeting_id, document_id, kind, status, date_start, date_end, date_precision, evidence, char_start, char_end, method, event_id, role) "
+            "VALUES (?, ?, 'talks', 'held', ?, ?, ?, 'x', 0, 1, 'rule', ?, 'event')",
+            [meeting_id, document_id, start, end, precision, event_id],
         )
     years = dict(con.execute("SELECT meeting_id, year FROM meeting_summary WHERE meeting_id IN (SELECT unnest(?))", [list(cases)]).fetchall())
     assert years == {meeting_id: case[3] for meeting_id, case in cases.items()}

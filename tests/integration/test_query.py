@@ -101,18 +101,41 @@ def test_every_query_has_title_and_description() -> None:
 
 
 def test_meetings_per_country_year(con: duckdb.DuckDBPyConnection) -> None:
+    """Events, not meeting rows: each real-world meeting once, only role = event."""
     neighbours = neighbours_by_meeting()
     groups: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
-    for m in read_csv("meetings"):
-        same_year = m["date_start"] and m["date_end"] and m["date_start"][:4] == m["date_end"][:4]
-        year = m["date_start"][:4] if same_year and m["date_precision"] != "unknown" else "unknown"
-        for neighbour in neighbours.get(m["meeting_id"]) or {"unknown"}:
-            groups[neighbour, year][m["status"]] += 1
+    for e in read_csv("events"):
+        if e["role"] != "event":
+            continue
+        same_year = e["date_start"] and e["date_end"] and e["date_start"][:4] == e["date_end"][:4]
+        year = e["date_start"][:4] if same_year and e["date_precision"] != "unknown" else "unknown"
+        for neighbour in neighbours.get(e["meeting_id"]) or {"unknown"}:
+            groups[neighbour, year][e["status"]] += 1
+            groups[neighbour, year]["mentions"] += int(e["mention_count"])
     expected = [
-        {"neighbour": n, "year": y, "meetings": c.total(), "held": c["held"], "planned": c["planned"], "cancelled": c["cancelled"]}
+        {"neighbour": n, "year": y, "meetings": c["held"] + c["planned"] + c["cancelled"], "held": c["held"],
+         "planned": c["planned"], "cancelled": c["cancelled"], "mentions": c["mentions"]}
         for (n, y), c in sorted(groups.items(), key=lambda item: (item[0][0], item[0][1] == "unknown", item[0][1]))
     ]
     assert query_rows(con, "meetings_per_country_year") == expected
+
+
+def test_event_mentions(con: duckdb.DuckDBPyConnection) -> None:
+    documents: dict[str, list[str]] = defaultdict(list)
+    for m in read_csv("meetings"):
+        documents[m["event_id"]].append(m["document_id"])
+    expected = [
+        {
+            "event_id": e["event_id"], "neighbour": or_none(e["neighbour"]), "kind": e["kind"], "status": e["status"],
+            "role": e["role"], "date_start": as_date(e["date_start"]), "date_end": as_date(e["date_end"]),
+            "date_precision": e["date_precision"], "mention_count": int(e["mention_count"]),
+            "first_document_id": e["first_document_id"],
+            "documents": ", ".join(sorted(documents[e["event_id"]], key=lambda d: (d != e["first_document_id"], d))),
+        }
+        for e in read_csv("events")
+    ]
+    expected.sort(key=lambda r: (nulls_last(r["date_start"]), nulls_last(r["date_end"]), r["event_id"]))
+    assert query_rows(con, "event_mentions") == expected
 
 
 def test_meeting_timeline(con: duckdb.DuckDBPyConnection) -> None:
@@ -122,6 +145,7 @@ def test_meeting_timeline(con: duckdb.DuckDBPyConnection) -> None:
             "neighbour": n, "meeting_id": m["meeting_id"], "document_id": m["document_id"], "kind": m["kind"],
             "status": m["status"], "date_start": as_date(m["date_start"]), "date_end": as_date(m["date_end"]),
             "date_precision": m["date_precision"], "date_basis": or_none(m["date_basis"]), "date_text": or_none(m["date_text"]),
+            "event_id": m["event_id"], "role": m["role"],
         }
         for m in read_csv("meetings")
         for n in sorted(neighbours.get(m["meeting_id"]) or {"unknown"})
@@ -185,7 +209,8 @@ def test_border_provinces_as_parties(con: duckdb.DuckDBPyConnection) -> None:
     documents: dict[tuple[str, str], set[str]] = defaultdict(set)
     for row in read_csv("province_borders"):
         documents[row["neighbour_country"], row["province_id"]].add(row["document_id"])
-    parties = [(p["meeting_id"], p["province_id"]) for p in read_csv("meeting_parties") if p["province_id"]]
+    event_of = {m["meeting_id"]: m["event_id"] for m in read_csv("meetings")}
+    parties = [(event_of[p["meeting_id"]], p["province_id"]) for p in read_csv("meeting_parties") if p["province_id"]]
     expected = []
     for (country, province_id), docs in documents.items():
         via = [(meeting, party) for meeting, party in parties if province_id in ancestors(party, parents)]

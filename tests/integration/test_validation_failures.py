@@ -163,3 +163,30 @@ def test_repeated_document_is_a_duplicate_not_a_crash(tables, texts) -> None:
     tables["documents"].append(dict(tables["documents"][0]))
     issue = _first(check_tables(tables, texts), "documents")
     assert issue.field == "document_id" and "duplicate" in issue.message and issue.row == len(tables["documents"]) + 1
+
+
+def test_meeting_with_unknown_event(tables, texts) -> None:
+    tables["meetings"][0]["event_id"] = "e-nowhere-0"
+    issue = _first(check_tables(tables, texts), "meetings")
+    assert (issue.row, issue.field) == (2, "event_id") and "e-nowhere-0" in issue.message
+
+
+def test_wrong_mention_count(tables, texts) -> None:
+    tables["events"][0]["mention_count"] = str(int(tables["events"][0]["mention_count"]) + 1)
+    issue = _first(check_tables(tables, texts), "events")
+    assert (issue.row, issue.field) == (2, "mention_count")
+
+
+def test_representative_of_another_event(tables, texts) -> None:
+    events = tables["events"]
+    if len(events) < 2:
+        pytest.skip("needs two events")
+    events[0]["meeting_id"], events[1]["meeting_id"] = events[1]["meeting_id"], events[0]["meeting_id"]
+    issue = _first(check_tables(tables, texts), "events")
+    assert (issue.row, issue.field) == (2, "meeting_id") and "belongs to event" in issue.message
+
+
+def test_representative_not_a_meeting(tables, texts) -> None:
+    tables["events"][0]["meeting_id"] = "m-nowhere-0"
+    issue = _first(check_tables(tables, texts), "events")
+    assert (issue.row, issue.field) == (2, "meeting_id") and "not found in meetings" in issue.message

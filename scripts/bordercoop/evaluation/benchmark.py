@@ -48,7 +48,7 @@ DEFAULT_FRICTIONLESS_MAX_ROWS = 250_000
 WARM_UP_ARTICLES = 20
 STAGE_NAMES: tuple[str, ...] = tuple(STAGES)
 # Stages rerun with one process to compare extraction with jobs=1 and jobs=N.
-SERIAL_STAGES = ("extract", "curate", "bounds", "assemble")
+SERIAL_STAGES = ("extract", "curate", "bounds", "assemble", "events")
 
 
 @dataclass(frozen=True)

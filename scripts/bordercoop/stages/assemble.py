@@ -2,13 +2,14 @@
 
 Each table has exactly the columns of its Table Schema, in schema order, rows in
 a fixed order (document, offset, id), and the evidence column cut from the
-article text at the row's offsets. Same input, same bytes.
+article text at the row's offsets. Same input, same bytes. The derived tables
+(``schema.DERIVED_TABLES``) are left empty for their own stage.
 """
 
 from __future__ import annotations
 
 from bordercoop.facts import FACT_TABLES, SORT_KEYS, DocumentFacts
-from bordercoop.schema import BASE_SORT_KEYS, TABLES, field_names, format_cell
+from bordercoop.schema import BASE_SORT_KEYS, DERIVED_TABLES, TABLES, field_names, format_cell
 from bordercoop.text.places import gazetteer_rows
 
 Tables = dict[str, list[dict[str, str]]]
@@ -44,4 +45,4 @@ def assemble(facts: list[DocumentFacts]) -> Tables:
                     r = {**r, "evidence": d.text[r["char_start"]:r["char_end"]]}
                 raw[table].append(r)
     raw["provinces"] = [dict(r) for r in gazetteer_rows()]
-    return {t: [_row(t, r) for r in _sort(t, raw[t])] for t in TABLES}
+    return {t: [] if t in DERIVED_TABLES else [_row(t, r) for r in _sort(t, raw[t])] for t in TABLES}

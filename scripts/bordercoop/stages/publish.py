@@ -1,4 +1,4 @@
-"""Stage 6, publish: write the CSVs and ``datapackage.json`` into a staging folder,
+"""Stage 7, publish: write the CSVs and ``datapackage.json`` into a staging folder,
 then swap them into place only after every check passed.
 
 ``datapackage.json`` follows Data Package v2: an ``id``, contributors with

@@ -1,11 +1,12 @@
-"""Stage 5, validate: every check the package promises, each failure naming the
+"""Stage 6, validate: every check the package promises, each failure naming the
 table, the row (CSV line number, header = line 1) and the field.
 
 - ``check_tables``: vectorised pandera checks derived from the Table Schemas
   (types, required, enums, patterns, minimums, unique and primary keys), the
   schemas' foreign keys, and the cross-table rules: evidence equals the article
   text at its offsets, land + water = total, every meeting has a Vietnamese and a
-  foreign party, start dates not after end dates.
+  foreign party, start dates not after end dates, each event's mention count
+  and representative (``stages/events.py``).
 - ``check_package``: Frictionless on a written ``datapackage.json`` (types,
   constraints, keys, sha256 hashes and byte counts).
 """
@@ -30,6 +31,7 @@ from bordercoop.schema import (
     raw_frame,
 )
 from bordercoop.stages.assemble import Tables
+from bordercoop.stages.events import check_events
 
 __all__ = ["Issue", "ValidationFailed", "check_package", "check_tables"]
 
@@ -170,9 +172,8 @@ def check_tables(tables: Tables | dict[str, Path], texts: dict[str, str]) -> lis
     issues += _foreign_key_issues(frames)
     issues += _evidence_issues(frames, texts)
     issues += _order_issues(frames)
-    for fact_type in REGISTRY:
-        for check in fact_type.checks:
-            issues += check(frames)
+    for check in (*(c for fact_type in REGISTRY for c in fact_type.checks), check_events):
+        issues += check(frames)
     return issues
 
 

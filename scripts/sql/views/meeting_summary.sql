@@ -1,5 +1,5 @@
 -- title: Meetings, one row each
--- Who met whom: the neighbour country, each side's units (Vietnamese and English names from provinces) and organisations, kind, status, date bounds, the year only when the bounds put the meeting in one known year (NULL for an open bound such as 'not before 2021-07-01' or an unknown date), the quote and its article.
+-- Who met whom: the neighbour country, each side's units (Vietnamese and English names from provinces) and organisations, its event and role (event, context, session_of_visit), kind, status, date bounds, the year only when the bounds put the meeting in one known year (NULL for an open bound such as 'not before 2021-07-01' or an unknown date), the quote and its article.
 WITH parties AS (
     SELECT
         mp.meeting_id,
@@ -34,6 +34,8 @@ SELECT
     s.foreign_units,
     s.foreign_units_vi,
     s.foreign_organisations,
+    m.event_id,
+    m.role,
     m.kind,
     m.status,
     m.date_start,
