@@ -24,6 +24,8 @@ BASE_SORT_KEYS: dict[str, tuple[str, ...]] = {"documents": ("document_id",), "pr
 # Tables a later stage derives from the fact tables of every document
 # (``stages/events.py``); assemble leaves them empty and that stage fills them.
 DERIVED_TABLES: tuple[str, ...] = ("events",)
+# Fields of fact tables that the same stage fills (a curated row need not give them).
+DERIVED_FIELDS: dict[str, tuple[str, ...]] = {"meetings": ("event_id", "role")}
 # Resource order: referenced tables before the tables that reference them; the
 # derived tables last (events and meetings reference each other).
 TABLES: tuple[str, ...] = (*BASE_SORT_KEYS, *FACT_TABLES, *DERIVED_TABLES)

@@ -224,3 +224,12 @@ def test_thresholds_are_data() -> None:
     assert len(groups(meeting("a", 10), year)) == 2
     _, event, _ = events_of(meeting("a", 10), year, rules=wider)
     assert len(set(event.values())) == 1
+
+
+def test_a_role_already_given_stands() -> None:
+    """A meeting the curation file adds with a role keeps it; the event follows."""
+    t = tables(meeting("a", 10), meeting("a", 20, kind="visit", start="2024-01-01", end="2024-01-03"))
+    t["meetings"][0]["role"] = "context"
+    add_events(t, RULES)
+    assert [m["role"] for m in t["meetings"]] == ["context", "context"]  # the visit by the rule, the talks as given
+    assert [e["role"] for e in t["events"]] == ["context", "context"]

@@ -28,7 +28,7 @@ from typing import Any
 from bordercoop.facts import BY_TABLE, CURATED_TABLES, FACT_TABLES, ID_PREFIXES, DocumentFacts
 from bordercoop.facts.base import make_id
 from bordercoop.paths import REFERENCE
-from bordercoop.schema import date_pairs, field_names, fields
+from bordercoop.schema import DERIVED_FIELDS, date_pairs, field_names, fields
 from bordercoop.stages.ingest import SeedError, read_seed
 
 CURATION_PATH = REFERENCE / "curation.csv"
@@ -141,7 +141,7 @@ def _coerce(c: Curation, table: str, field: str, value: object, column: str = "v
 
 def _require(c: Curation, table: str, given: dict, what: str) -> None:
     """Every required field of ``table`` the build does not set is in ``given``."""
-    built = FIXED_FIELDS | {"meeting_id", "party_index", "patrol_id"}
+    built = FIXED_FIELDS | {"meeting_id", "party_index", "patrol_id"} | set(DERIVED_FIELDS.get(table, ()))
     missing = [f["name"] for f in fields(table)
                if f.get("constraints", {}).get("required") and f["name"] not in built and given.get(f["name"]) in (None, "")]
     if missing:

@@ -14,6 +14,8 @@ its own article (thresholds and kinds in ``reference/events.toml``):
   status: the talks held during that visit.
 - ``event``: everything else (the default: precision first).
 
+A meeting the curation file adds with a ``role`` keeps it.
+
 Mentions of different articles are one **event** when they agree pairwise on all of:
 
 - *kind*: the same family (``facts.meetings.FAMILY``: talks and online talks are one);
@@ -290,7 +292,8 @@ def add_events(tables: Tables, rules: Rules | None = None) -> Tables:
     """Fill ``tables["events"]`` and the meetings' ``event_id`` and ``role`` cells."""
     rules = rules or load_rules()
     mentions = mentions_of(tables)
-    role_of = roles(mentions, rules)
+    # a role already in a row (a curated meeting added with one) stands
+    role_of = {**roles(mentions, rules), **{m["meeting_id"]: m["role"] for m in tables["meetings"] if m.get("role")}}
     groups = group_mentions(mentions, rules)
     event_of = {m.meeting_id: event_id(g[0].meeting_id) for g in groups for m in g}
     for row in tables["meetings"]:
