@@ -106,3 +106,17 @@ def test_relative_years_are_counted_from_the_publication_year(lang, text: str, b
     (d,) = find_dates(lang, text, lang.fold(text), 0, len(text))
     r = resolve(d, [d], None, dt.date(2017, 7, 12))
     assert (r.start.isoformat(), r.end.isoformat(), r.basis) == (*bounds, "inferred")
+
+
+@pytest.mark.parametrize(("lang", "text", "after", "bounds"), [
+    (EN, "They held online talks last week.", False, ("2023-02-13", "2023-02-19")),
+    (VI, "Tuần trước, hai bên đã tổ chức buổi làm việc.", False, ("2023-02-13", "2023-02-19")),
+    (EN, "Early this month, the two posts held a twinning ceremony.", False, ("2023-02-01", "2023-02-28")),
+    (EN, "They agreed to hold talks in the second quarter.", True, ("2023-04-01", "2023-06-30")),
+    (VI, "Dự kiến trong quý II năm nay, hai bên sẽ hội đàm.", True, ("2023-04-01", "2023-06-30")),
+    (VI, "Hội nghị dự kiến tổ chức vào tháng 9 vừa qua đã phải hoãn lại.", True, ("2022-09-01", "2022-09-30")),
+])
+def test_weeks_months_and_quarters_relative_to_the_publication_date(lang, text: str, after: bool, bounds: tuple[str, str]) -> None:
+    (d,) = find_dates(lang, text, lang.fold(text), 0, len(text))
+    r = resolve(d, [d], None, dt.date(2023, 2, 22), after)
+    assert (r.start.isoformat(), r.end.isoformat(), r.basis) == (*bounds, "inferred")

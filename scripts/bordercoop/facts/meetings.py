@@ -34,6 +34,9 @@ KINDS = ("online_talks", "talks", "visit", "exchange", "other")
 DATE_AFTER_WINDOW = 130
 SENTENCE_START_WINDOW = 25
 CANCELLED_AFTER_WINDOW = 60
+# A plan, and a meeting called off (usually before its day), are dated on or after the
+# publication date when their date has no year.
+AHEAD = ("planned", "cancelled")
 
 
 _PARENS = re.compile(r"\([^()]*\)")
@@ -125,23 +128,28 @@ def _merge_listed(art: Article, triggers: list[Trigger]) -> list[Trigger]:
 
 
 def _assign_dates(art: Article, s: Sentence, triggers: list[Trigger]) -> None:
-    """Give each trigger the date written right after it, else the date that opens
-    the sentence (an afternoon date such as "9/12, ..."). A date serves one
-    trigger only."""
+    """Give each trigger the date written right after it (not a period that
+    starts "since" it: ``[meetings] since``), else the date that opens the
+    sentence (an afternoon date such as "9/12, ..."). A date serves one trigger
+    only."""
     claimed: set[int] = set()
     # a treaty's or agreement's date ("signed on 18 November 2009") is no event's date
     usable = [d for d in s.dates if not d.until_now and not d.anniversary and not is_document_date(art.lang, art.folded, d)]
     for i, t in enumerate(triggers):
         limit = triggers[i + 1].start if i + 1 < len(triggers) else s.end
+        setting = _as_setting(art, t)
         after = [
             d for d in usable
             if t.end <= d.start < limit and id(d) not in claimed
             and (d.start < t.end + DATE_AFTER_WINDOW or _told_as_taking_place(art.lang, art.folded[t.end:d.start]))
             and _same_clause(art.lang, art.folded[t.end:d.start], d.precision)
+            and not (setting and d.precision != "day" and re.search(r"[,;:]", art.folded[t.end:d.start]))
+            and not anchored(art.lang, "meetings", "since", "any").search(art.folded, t.end, d.start)
         ]
         if after:
-            # the most precise date of the trigger's clause ("in 2026 ... in the first quarter of 2026": the quarter)
-            best = min(after, key=lambda d: (_RANK[d.precision], d.start))
+            # the most precise date of the trigger's clause ("in 2026 ... in the first quarter of 2026":
+            # the quarter; "the fourth-quarter talks ... in December 2025": December)
+            best = min(after, key=lambda d: (_RANK[d.precision], _months_wide(d), d.start))
             t.date = best
             claimed.add(id(best))
     opening = [d for d in usable if d.start - s.start <= SENTENCE_START_WINDOW and id(d) not in claimed]
@@ -193,6 +201,15 @@ def _dates_before(art: Article, s: Sentence, triggers: list[Trigger], usable: li
             claimed.add(id(t.date))
 
 
+
+
+def _as_setting(art: Article, t: Trigger) -> bool:
+    """The trigger names the setting of what follows ("At the talks, the two sides
+    reviewed 2024": ``[meetings] setting_before``): a month or year after it,
+    beyond a comma, is the period reviewed, not the meeting's date ("at the talks
+    of November 2024" keeps its month)."""
+    before = art.folded[max(t.sentence.start, t.start - 25):t.start]
+    return bool(anchored(art.lang, "meetings", "setting_before", "end").search(before))
 
 
 def _told_as_taking_place(lang: Language, between: str) -> bool:
@@ -271,6 +288,14 @@ def _venue(art: Article, t: Trigger) -> str:
 _RANK = {"day": 0, "month": 1, "year": 2}
 
 
+def _months_wide(d: DateExpr) -> int:
+    """How many months a month-precision expression spans beyond its first (a
+    quarter: 2); 0 for days."""
+    if d.precision != "month" or d.month1 is None:
+        return 0
+    return ((d.year2 or 0) - (d.year1 or 0)) * 12 + (d.month2 or d.month1) - d.month1
+
+
 def _group_dated(art: Article, triggers: list[Trigger]) -> list[MeetingDraft]:
     """Dated mentions, most precise first: one meeting per kind family, status
     and compatible date."""
@@ -278,7 +303,7 @@ def _group_dated(art: Article, triggers: list[Trigger]) -> list[MeetingDraft]:
     bounds: dict[int, tuple] = {}
     for t in triggers:
         if t.date is not None:
-            r = resolve(t.date, t.sentence.dates, art.body_ref, art.doc.published, _status(art, t) == "planned")
+            r = resolve(t.date, t.sentence.dates, art.body_ref, art.doc.published, _status(art, t) in AHEAD)
             bounds[id(t)] = (r.start, r.end, t.date.text, t.date.precision)
     dated = sorted((t for t in triggers if t.date is not None), key=lambda t: (_RANK[t.date.precision], t.start))  # type: ignore[union-attr]
     for t in dated:
@@ -302,7 +327,9 @@ def _join_undated(art: Article, drafts: list[MeetingDraft], triggers: list[Trigg
     meeting of any kind (the talks of a planned exchange programme)."""
     undated = sorted((t for t in triggers if t.date is None), key=lambda t: (t.sentence.is_caption, t.start))
     for t in undated:
-        family = [d for d in drafts if FAMILY[d.kind] == FAMILY[t.kind] or FAMILY[t.kind] == "other"]
+        # an "other" session joins a meeting of another kind only when that one is held
+        family = [d for d in drafts if FAMILY[d.kind] == FAMILY[t.kind]
+                  or (FAMILY[t.kind] == "other" and _status(art, d.anchor) != "planned")]
         if _announced(art, t):
             family = [d for d in family if _status(art, d.anchor) == "planned"]
         if not family and _status(art, t) == "planned":
@@ -427,11 +454,31 @@ def _foreign_countries(art: Article, draft: MeetingDraft, names: list[Mention]) 
 
 
 def _other_both_sides(art: Article, draft: MeetingDraft) -> bool:
-    """Both sides take part in a conference or meeting when its own sentence, or a
-    later one that names it and no other meeting, speaks of both sides ("At the
-    meeting, the two sides ..."); in "the report at the conference said the two
-    sides held talks" the two sides are the talks'."""
-    return any(_speaks_of(art, draft, m) and art.mentions_both_sides(m.sentence) for m in draft.mentions)
+    """Both sides take part in a conference or meeting when its own sentence, or the
+    first two clauses of a later one that names it and no other meeting, speak of
+    the two parties (``[sides] parties``: "At the meeting, the two sides ...");
+    in "the report at the conference said the two sides held talks" they are the
+    talks'; "the provinces bordering the two countries" are no parties."""
+    for m in draft.mentions:
+        if not _speaks_of(art, draft, m):
+            continue
+        s = m.sentence
+        # beyond the meeting's own sentence, only the trigger's clause and the next
+        # ("At the meeting, the two sides ..."), not reported speech further on
+        end = s.end if m is draft.anchor else _clause_end(art, m.end, s.end, clauses=2)
+        if art.mentions_both_sides(s, s.start, end, words="parties"):
+            return True
+    return False
+
+
+def _clause_end(art: Article, pos: int, limit: int, clauses: int) -> int:
+    """Where the ``clauses``-th clause from ``pos`` ends (at a comma or ";")."""
+    for _ in range(clauses):
+        found = re.search(r"[,;]", art.folded[pos:limit])
+        if found is None:
+            return limit
+        pos += found.end()
+    return pos
 
 
 def _parties(art: Article, draft: MeetingDraft) -> list[dict[str, str]] | None:
@@ -508,7 +555,7 @@ def extract_meetings(art: Article) -> tuple[list[dict], list[str]]:
         if parties is None:
             notes.append(f"meeting-like mention without a neighbour party: {art.text[s.start:s.end][:120]!r}")
             continue
-        resolved = resolve(anchor.date, s.dates, art.body_ref, art.doc.published, _status(art, anchor) == "planned")
+        resolved = resolve(anchor.date, s.dates, art.body_ref, art.doc.published, _status(art, anchor) in AHEAD)
         if anchor.date is not None and resolved.precision == "unknown":
             notes.append(f"{draft.kind} dated {anchor.date.text!r} but no year in the body: dates left unknown (curate if known)")
         elif anchor.date is None:

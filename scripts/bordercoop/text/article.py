@@ -67,12 +67,15 @@ class Article:
             raise ValueError(pos)
         return s
 
-    def mentions_both_sides(self, s: Sentence) -> bool:
-        """The sentence speaks of both sides (``[sides] both``) or names Vietnam and
-        a neighbour as a pair (``[sides.patterns] country_pair_gap`` between them)."""
-        if cue(self.lang, "sides", "both").search(self.folded, s.start, s.end):
+    def mentions_both_sides(self, s: Sentence, start: int | None = None, end: int | None = None, words: str = "both") -> bool:
+        """The sentence (or its part from ``start`` to ``end``) speaks of both sides
+        (``[sides] both``, or the stricter list ``words``) or names Vietnam and a
+        neighbour as a pair (``[sides.patterns] country_pair_gap`` between them)."""
+        start = s.start if start is None else start
+        end = s.end if end is None else end
+        if cue(self.lang, "sides", words).search(self.folded, start, end):
             return True
-        countries = [n for n in s.names if n.is_country]
+        countries = [n for n in s.names if n.is_country and start <= n.start and n.end <= end]
         gap = self.lang.pattern("sides", "country_pair_gap")
         return any("VN" in {a.country_code, b.country_code} and a.country_code != b.country_code
                    and gap.match(self.folded[a.end:b.start]) for a, b in itertools.pairwise(countries))

@@ -35,6 +35,9 @@ class DateExpr:
     anniversary: bool = False
     weekday: int | None = None  # "on Monday" (0 = Monday): a day near the publication date
     year_offset: int | None = None  # "in June last year" (-1): relative to the publication year
+    week_offset: int | None = None  # "last week" (-1): the calendar week relative to the publication week
+    month_offset: int | None = None  # "early this month" (0): the month relative to the publication month
+    past: bool = False  # "this past September": before the publication date, even for a plan
 
     @property
     def year(self) -> int | None:
@@ -130,16 +133,31 @@ def _expr(lang: Language, form: DateForm, m: re.Match[str], text: str) -> DateEx
         return None
     spec = lang.section("dates")
     weekday = spec["weekdays"][g["weekday"]] if g.get("weekday") else None
-    offset = _relative_years(lang)[" ".join(g["relative_year"].split())] if g.get("relative_year") else None
-    precision = "day" if d1 is not None or weekday is not None else "month" if m1 is not None else "year"
+    offsets = {name: _relative(lang, name)[" ".join(g[name].split())] if g.get(name) else None
+               for name in ("relative_year", "relative_week", "relative_month")}
+    if offsets["relative_month"] is not None:
+        precision = "month"
+    elif d1 is not None or weekday is not None or offsets["relative_week"] is not None:
+        precision = "day"
+    else:
+        precision = "month" if m1 is not None else "year"
     return DateExpr(m.start(), m.end(), text[m.start():m.end()], y1, m1, d1, y2, m2, d2, precision,
-                    weekday=weekday, year_offset=offset)
+                    weekday=weekday, year_offset=offsets["relative_year"], week_offset=offsets["relative_week"],
+                    month_offset=offsets["relative_month"])
 
 
 @cache
-def _relative_years(lang: Language) -> dict[str, int]:
-    """``[dates] relative_years`` keyed by the folded phrase (patterns see folded text)."""
-    return {lang.fold(k): v for k, v in lang.section("dates")["relative_years"].items()}
+def _relative(lang: Language, group: str) -> dict[str, int]:
+    """``[dates] relative_years`` (``relative_weeks``, ``relative_months``) for the
+    group ``relative_year`` (...), keyed by the folded phrase (patterns see folded text)."""
+    return {lang.fold(k): v for k, v in lang.section("dates").get(group + "s", {}).items()}
+
+
+@cache
+def _past_after(lang: Language) -> re.Pattern[str]:
+    """Right after a date, a word saying it has passed (``[dates] past_after``)."""
+    words = lang.words("dates", "past_after")
+    return re.compile(rf"\s*(?:{lang.alternation(words)})(?!\w)" if words else r"(?!)")
 
 
 @cache
@@ -198,6 +216,8 @@ def find_dates(lang: Language, text: str, folded: str, start: int, end: int) -> 
             continue
         if _until_now(lang).match(folded, expr.end, end):
             expr = DateExpr(**{**expr.__dict__, "until_now": True})
+        if _past_after(lang).match(folded, expr.end, end):
+            expr = DateExpr(**{**expr.__dict__, "past": True})
         chosen.append(expr)
         taken_until = expr.end
     return chosen
@@ -316,6 +336,21 @@ def _weekday(expr: DateExpr, published: dt.date | None, after: bool) -> Resolved
     return Resolved(day, day, "day", "inferred", f"published {published.isoformat()}")
 
 
+def _relative_span(expr: DateExpr, published: dt.date | None) -> Resolved:
+    """"last week" is the calendar week (Monday to Sunday) before the publication
+    week; "this month" the publication month; unknown without a publication date."""
+    if published is None:
+        return Resolved(None, None, "unknown", "", "")
+    evidence = f"published {published.isoformat()}"
+    if expr.week_offset is not None:
+        monday = published - dt.timedelta(days=published.weekday()) + dt.timedelta(weeks=expr.week_offset)
+        return Resolved(monday, monday + dt.timedelta(days=6), "day", "inferred", evidence)
+    index = published.year * 12 + published.month - 1 + (expr.month_offset or 0)
+    year, month = divmod(index, 12)
+    start = dt.date(year, month + 1, 1)
+    return Resolved(start, dt.date(year, month + 1, calendar.monthrange(year, month + 1)[1]), "month", "inferred", evidence)
+
+
 def _relative_year(expr: DateExpr, body_ref: DateExpr | None, published: dt.date | None) -> Resolved:
     """A month of "last year", "this year", "next year": the year is counted from
     the publication year, else from the body's year."""
@@ -334,12 +369,15 @@ def resolve(expr: DateExpr | None, sentence_dates: list[DateExpr], body_ref: Dat
     """Bounds for ``expr``; the year comes from the expression itself (stated),
     else the publication date (inferred: the latest such date on or before it,
     or for a plan, ``after``, the earliest on or after it), else the nearest year
-    in the same sentence (stated), else ``body_ref`` (inferred). Weekdays and
-    relative years are counted from the publication date."""
+    in the same sentence (stated), else ``body_ref`` (inferred). Weekdays,
+    relative weeks, months and years are counted from the publication date."""
     if expr is None:
         return Resolved(None, None, "unknown", "", "")
+    after = after and not expr.past
     if expr.weekday is not None:
         return _weekday(expr, published, after)
+    if expr.week_offset is not None or expr.month_offset is not None:
+        return _relative_span(expr, published)
     if expr.year_offset is not None and not expr.has_year:
         return _relative_year(expr, body_ref, published)
     if expr.has_year:
