@@ -20,7 +20,8 @@ SETS = Path(__file__).resolve().parent.parent / "sets"
 # cán bộ") is not recorded as personnel; a border stated as a range ("từ tỉnh Điện Biên đến tỉnh
 # Kon Tum") and a long-distance subject are not read.
 # Known disagreements on the patterns set: a planned talks without a date; on the
-# English set: a per-side figure read as a total.
+# English set: a per-side figure read as a total; on the second blind sets: a
+# patrol level named in an earlier sentence, a state visit named in passing.
 MIN_PRECISION = {
     "vi/devset": dict.fromkeys(TABLES, 1.0),
     "vi/heldout": {**dict.fromkeys(TABLES, 1.0), "patrols": 0.9},
@@ -28,6 +29,9 @@ MIN_PRECISION = {
     "vi/blind": {**dict.fromkeys(TABLES, 1.0), "patrols": 0.8},
     "vi/patterns": dict.fromkeys(TABLES, 1.0),
     "en/written": {**dict.fromkeys(TABLES, 1.0), "patrols": 0.9},
+    # first written blind to the rules (first-run scores in the README)
+    "vi/blind2": {**dict.fromkeys(TABLES, 1.0), "patrols": 0.9},
+    "en/blind2": {**dict.fromkeys(TABLES, 1.0), "meetings": 0.9, "patrols": 0.9},
 }
 MIN_RECALL = {
     "vi/devset": {**dict.fromkeys(TABLES, 1.0), "province_borders": 0.85},
@@ -35,6 +39,9 @@ MIN_RECALL = {
     "vi/blind": {**dict.fromkeys(TABLES, 1.0), "meetings": 0.9, "patrols": 0.8, "province_borders": 0.85},
     "vi/patterns": {**dict.fromkeys(TABLES, 1.0), "meetings": 0.95, "province_borders": 0.8},
     "en/written": {**dict.fromkeys(TABLES, 1.0), "patrols": 0.9, "province_borders": 0.9, "provinces_mentioned": 0.95},
+    "vi/blind2": {**dict.fromkeys(TABLES, 1.0), "patrols": 0.9, "province_borders": 0.9},
+    # English border-province phrasings ("Binh Phuoc borders Cambodia's Kratie") are read only in part
+    "en/blind2": {**dict.fromkeys(TABLES, 1.0), "patrols": 0.9, "province_borders": 0.5},
 }
 
 

@@ -69,8 +69,12 @@ def _local_subject_before(art: Article, s: Sentence, units: list[Mention], pos: 
     having (``local_verb``) comes before ``pos`` and Vietnam is not named after it
     (a country pair would make it the national border)."""
     part_start = max(s.start, art.folded.rfind(";", s.start, pos) + 1)
+    lead = art.lang.pattern("border_lengths", "lead")
+    while part_start > s.start and lead.match(art.folded[part_start:pos].lstrip()):
+        # "...; of which the section with Laos ...": a breakdown of the part before
+        part_start = max(s.start, art.folded.rfind(";", s.start, part_start - 1) + 1)
     local_verb = art.lang.pattern("border_lengths", "local_verb")
-    subjects = [u for u in units if part_start <= u.start < pos and local_verb.match(art.folded, u.end, u.end + 30)]
+    subjects = [u for u in units if part_start <= u.start < pos and local_verb.match(art.folded, u.end, u.end + 60)]
     if not subjects:
         return False
     last = subjects[-1].end
@@ -102,6 +106,7 @@ def _segment_after(art: Article, end: int) -> str | None:
 
 
 def _segment(art: Article, clause: str) -> str | None:
+    clause = _without_qualifier(art, clause)
     if _words(art, "water").search(clause):
         return "water"
     if _words(art, "land").search(clause):
@@ -109,6 +114,16 @@ def _segment(art: Article, clause: str) -> str | None:
     if _words(art, "total").search(clause) or art.lang.pattern("border_lengths", "copula_before").search(clause):
         return "total"
     return None
+
+
+def _without_qualifier(art: Article, clause: str) -> str:
+    """The clause before a figure without its closing qualifier ("is about ")."""
+    stripped = clause.rstrip()
+    for q in sorted(art.lang.words("border_lengths", "qualifiers"), key=len, reverse=True):
+        folded = art.lang.fold(q)
+        if re.search(rf"(?<!\w){re.escape(folded)}$", stripped):
+            return stripped[:-len(folded)]
+    return clause
 
 
 def _qualifier(art: Article, clause_start: int, pos: int) -> str:
@@ -159,7 +174,11 @@ def _length_row(art: Article, ls: LengthSentence, m: re.Match[str], clause_start
     if not of_total and _is_local(art, ls, m, clause_start, pair_after):
         notes.append(f"km figure is a distance or a local stretch, not a border length: {value_text} km")
         return None
-    segment = "total" if of_total else _segment_after(art, m.end()) or _segment(art, clause)
+    # "The 1,137-kilometre border between Vietnam and Cambodia", "The 1,449.566 km border, of
+    # which ...": a figure naming the border itself (after ``border_determiner``) is its length
+    named_border = art.lang.pattern("border_lengths", "border_after").match(art.folded, m.end()) and (
+        pair_after or art.lang.pattern("border_lengths", "border_determiner").search(art.folded, max(s.start, m.start() - 12), m.start()))
+    segment = "total" if of_total else _segment_after(art, m.end()) or _segment(art, clause) or ("total" if named_border else None)
     if segment is None:
         notes.append(f"km figure with no border segment word: {value_text} km")
         return None
@@ -175,21 +194,34 @@ def _length_row(art: Article, ls: LengthSentence, m: re.Match[str], clause_start
     }
 
 
-def _length_sentence(art: Article, s: Sentence) -> LengthSentence | None:
-    if not _mentions_border(art, s.start, s.end) or "km" not in art.folded[s.start:s.end]:
+def _pair_of(s: Sentence) -> str | None:
+    """The neighbour of a sentence that names Vietnam and exactly one neighbour."""
+    foreign = {c for c in s.countries() if c != "VN"}
+    return next(iter(foreign)) if "VN" in s.countries() and len(foreign) == 1 else None
+
+
+def _length_sentence(art: Article, s: Sentence, before: Sentence | None) -> LengthSentence | None:
+    """A sentence that may state a border length. Its figures have a country pair
+    when it names Vietnam and a neighbour, speaks of "the two countries" or "the
+    common border" in an article about one neighbour, or names no country after
+    a sentence that named the pair ("The 1,449.566 km border, of which ...")."""
+    if not _mentions_border(art, s.start, s.end) or not art.lang.pattern("border_lengths", "km").search(art.folded, s.start, s.end):
         return None
     foreign = [c for c in s.countries() if c != "VN"]
-    pair_word = cue(art.lang, "sides", "pair").search(art.folded[s.start:s.end])
+    pair_word = cue(art.lang, "sides", "pair").search(art.folded[s.start:s.end]) or _words(art, "shared").search(art.folded[s.start:s.end])
     has_pair = bool(("VN" in s.countries() and foreign) or (pair_word and art.foreign))
-    return LengthSentence(s, has_pair, [n for n in s.names if n.is_unit])
+    ls = LengthSentence(s, has_pair, [n for n in s.names if n.is_unit])
+    if not has_pair and not s.countries() and before is not None and _pair_of(before):
+        ls.has_pair, ls.country = True, _pair_of(before)
+    return ls
 
 
 def extract_lengths(art: Article) -> tuple[list[dict], list[str]]:
     rows: list[dict] = []
     notes: list[str] = []
     previous: list[dict] = []  # rows of the sentence before
-    for s in art.sentences:
-        ls = _length_sentence(art, s)
+    for i, s in enumerate(art.sentences):
+        ls = _length_sentence(art, s, art.sentences[i - 1] if i else None)
         if ls is None:
             previous = []
             continue
@@ -203,9 +235,20 @@ def extract_lengths(art: Article) -> tuple[list[dict], list[str]]:
             prev_end = m.end()
             if row is not None:
                 here.append(row)
+        _total_before_breakdown(art, here)
         rows += here
         previous = here
     return _dedupe(rows, notes), notes
+
+
+def _total_before_breakdown(art: Article, here: list[dict]) -> None:
+    """"The land border is 1,449.566 km, of which 1,065.652 km on land and 383.914
+    km on rivers": a figure followed in its sentence by a breakdown (``lead``) into
+    land and water is the total."""
+    if len(here) < 3 or {r["segment"] for r in here[1:]} < {"land", "water"} or here[0]["segment"] == "water":
+        return
+    if art.lang.pattern("border_lengths", "lead").search(art.folded, here[0]["char_end"], here[1]["char_end"]):
+        here[0]["segment"] = "total"
 
 
 def _dedupe(rows: list[dict], notes: list[str]) -> list[dict]:

@@ -176,9 +176,26 @@ def _partner(art: Article, s: Sentence, seg: Segment, anchor: int, notes: list[s
     return country
 
 
+def _in_the_patrols_clause(art: Article, seg: Segment, person: re.Match[str]) -> bool:
+    """A figure of people after a comma is the patrols' only when its clause says
+    they took part (``[patrols] joined_by``: "..., with 1,080 officers taking
+    part"); "..., while the two sides handed over 215 people" is another matter."""
+    anchor = seg.count.end() if seg.count else (seg.single.end() if seg.single else seg.start)
+    if person.start() <= anchor:
+        return True
+    comma = art.folded.rfind(",", anchor, person.start())
+    if comma == -1:
+        return True
+    clause_end = art.folded.find(",", person.end(), seg.end)
+    clause = art.folded[comma:clause_end if clause_end != -1 else seg.end]
+    return bool(_cue(art, "joined_by").search(clause) or _cue(art, "participants").search(clause)
+                or _cue(art, "per_side").search(clause) or _cue(art, "total").search(clause))
+
+
 def _personnel(art: Article, seg: Segment, people: list[re.Match[str]], notes: list[str]) -> re.Match[str] | None:
-    """The first personnel figure of the segment, unless it is per patrol."""
-    person = next((p for p in people if seg.start <= p.start() < seg.end), None)
+    """The first personnel figure of the segment that is the patrols' (not in
+    another clause), unless it is per patrol."""
+    person = next((p for p in people if seg.start <= p.start() < seg.end and _in_the_patrols_clause(art, seg, p)), None)
     if person is not None and _cue(art, "per_patrol").search(art.folded[max(seg.start, person.start() - 25):person.start()]):
         notes.append(f"personnel per patrol, not recorded: {art.text[person.start():person.end()]!r}")
         return None
