@@ -110,3 +110,13 @@ def test_unreadable_files_are_clear_errors(tmp_path: Path, content: bytes | None
     with pytest.raises(CurationError, match=why) as err:
         load_curation(path)
     assert "curation.csv" in str(err.value)
+
+
+def test_a_meetings_role_can_be_set_and_its_event_cannot(facts, tmp_path: Path) -> None:
+    path = tmp_path / "curation.csv"
+    path.write_text(f"{HEADER}set,{S002},meetings,Chiều 9/12,role,context,a test of the role field\n", encoding="utf-8")
+    curated = [m for f in _curate(facts, path) for m in f.table("meetings") if m["method"] == "curated"]
+    assert [m["role"] for m in curated] == ["context"]
+    path.write_text(f"{HEADER}set,{S002},meetings,Chiều 9/12,event_id,e-x-1,no\n", encoding="utf-8")
+    with pytest.raises(CurationError, match="event_id"):
+        _curate(facts, path)

@@ -588,7 +588,8 @@ def extract(art: Article, facts: DocumentFacts) -> None:
     for m in meetings:
         mid = make_id(ID_PREFIX, doc_id, m.pop("trigger_start"))
         parties = m.pop("parties")
-        facts.table("meetings").append({"meeting_id": mid, "document_id": doc_id, **m, "method": "rule", "note": ""})
+        # role: left for the events stage, unless the curation file sets it
+        facts.table("meetings").append({"meeting_id": mid, "document_id": doc_id, **m, "role": None, "method": "rule", "note": ""})
         for i, p in enumerate(parties):
             facts.table("meeting_parties").append({"meeting_id": mid, "party_index": i, **p, "method": "rule", "note": ""})
 
