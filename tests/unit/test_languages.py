@@ -120,3 +120,27 @@ def test_weeks_months_and_quarters_relative_to_the_publication_date(lang, text: 
     (d,) = find_dates(lang, text, lang.fold(text), 0, len(text))
     r = resolve(d, [d], None, dt.date(2023, 2, 22), after)
     assert (r.start.isoformat(), r.end.isoformat(), r.basis) == (*bounds, "inferred")
+
+
+@pytest.mark.parametrize(("lang", "text", "bounds"), [
+    (EN, "The two sides held an online meeting yesterday.", ("2023-02-21", "2023-02-21")),
+    (VI, "Hôm qua, đồn biên phòng đã hội đàm với đại đội bạn.", ("2023-02-21", "2023-02-21")),
+    (VI, "Sáng nay, hai bên hội đàm trực tuyến.", ("2023-02-22", "2023-02-22")),
+    (EN, "On the 12th, the two commands held talks.", ("2023-02-12", "2023-02-12")),
+    (EN, "On the 25th, the two commands held talks.", ("2023-01-25", "2023-01-25")),
+    (EN, "The border guards held talks Friday morning.", ("2023-02-17", "2023-02-17")),
+    (VI, "Ngày 10 tháng Mười, hai bên đã hội đàm.", ("2022-10-10", "2022-10-10")),
+])
+def test_days_relative_to_the_publication_date(lang, text: str, bounds: tuple[str, str]) -> None:
+    (d,) = find_dates(lang, text, lang.fold(text), 0, len(text))
+    r = resolve(d, [d], None, dt.date(2023, 2, 22))
+    assert (r.start.isoformat(), r.end.isoformat(), r.basis) == (*bounds, "inferred")
+
+
+def test_a_meeting_called_off_is_dated_nearest_the_publication_date() -> None:
+    from bordercoop.text.dates import resolve_nearest
+
+    for text, published, day in (("The talks, scheduled for May 10, have been postponed.", dt.date(2025, 4, 5), dt.date(2025, 5, 10)),
+                                  ("The exchange planned for September 6 had to be cancelled.", dt.date(2025, 9, 20), dt.date(2025, 9, 6))):
+        (d,) = _dates(text)
+        assert resolve_nearest(d, [d], None, published).start == day

@@ -25,7 +25,7 @@ from bordercoop.checks import Issue, column_values, csv_line
 from bordercoop.facts.base import DocumentFacts, FactType, make_id
 from bordercoop.lang import Language
 from bordercoop.text.article import Article, Sentence
-from bordercoop.text.dates import DateExpr, is_document_date, resolve
+from bordercoop.text.dates import DateExpr, Resolved, is_document_date, resolve, resolve_nearest
 from bordercoop.text.phrases import PhraseIndex, anchored, cue
 from bordercoop.text.places import Mention, places
 
@@ -34,9 +34,7 @@ KINDS = ("online_talks", "talks", "visit", "exchange", "other")
 DATE_AFTER_WINDOW = 130
 SENTENCE_START_WINDOW = 25
 CANCELLED_AFTER_WINDOW = 60
-# A plan, and a meeting called off (usually before its day), are dated on or after the
-# publication date when their date has no year.
-AHEAD = ("planned", "cancelled")
+PLAN_CLAUSE_WINDOW = 90
 
 
 _PARENS = re.compile(r"\([^()]*\)")
@@ -93,6 +91,13 @@ def find_triggers(art: Article) -> list[Trigger]:
                 t.definite = False
         found.extend(t for t in here if t.definite)
     return found
+
+
+def _opening(art: Article, s: Sentence) -> int:
+    """Where a sentence's own words begin: after a speaker's label ("Col. Phong:",
+    an interview's "Name: answer") when it has one."""
+    label = art.lang.pattern("meetings", "speaker_label").match(art.folded, s.start, s.end)
+    return label.end() if label else s.start
 
 
 def _same_occasion(art: Article, s: Sentence, triggers: list[Trigger], last_day: DateExpr | None) -> None:
@@ -152,7 +157,7 @@ def _assign_dates(art: Article, s: Sentence, triggers: list[Trigger]) -> None:
             best = min(after, key=lambda d: (_RANK[d.precision], _months_wide(d), d.start))
             t.date = best
             claimed.add(id(best))
-    opening = [d for d in usable if d.start - s.start <= SENTENCE_START_WINDOW and id(d) not in claimed]
+    opening = [d for d in usable if d.start - _opening(art, s) <= SENTENCE_START_WINDOW and id(d) not in claimed]
     for t in triggers:
         if not opening:
             break
@@ -163,7 +168,7 @@ def _assign_dates(art: Article, s: Sentence, triggers: list[Trigger]) -> None:
     _dates_before(art, s, triggers, usable, claimed)
 
 
-CLAUSE_DATE_WINDOW = 120
+CLAUSE_DATE_WINDOW = 200
 
 
 def _clause_dates(art: Article, s: Sentence, triggers: list[Trigger], usable: list[DateExpr], claimed: set[int]) -> None:
@@ -186,15 +191,16 @@ def _clause_dates(art: Article, s: Sentence, triggers: list[Trigger], usable: li
 
 def _dates_before(art: Article, s: Sentence, triggers: list[Trigger], usable: list[DateExpr], claimed: set[int]) -> None:
     """In a language that puts the date before the event's name ("signed documents
-    on Monday to set up twinning relations": ``[meetings] date_before_window``
-    characters), an undated trigger takes the day date right before it in the
-    same clause (no punctuation and no other trigger between)."""
+    on Monday to set up twinning relations", "in September we held talks":
+    ``[meetings] date_before_window`` characters), an undated trigger takes the
+    day or month date right before it in the same clause (no punctuation and no
+    other trigger between)."""
     window = art.lang.get("meetings", "date_before_window", 0)
     for i, t in enumerate(triggers):
         if t.date is not None or not window:
             continue
         floor = max(s.start, t.start - window, triggers[i - 1].end if i else s.start)
-        before = [d for d in usable if floor <= d.start and d.end <= t.start and d.precision == "day"
+        before = [d for d in usable if floor <= d.start and d.end <= t.start and d.precision in {"day", "month"}
                   and id(d) not in claimed and not re.search(r"[,;:.!?()]", art.folded[d.end:t.start])]
         if before:
             t.date = before[-1]
@@ -243,6 +249,15 @@ def _same_clause(lang: Language, between: str, precision: str) -> bool:
     return bool(anchored(lang, "meetings", "continuation", "start").match(tail) or (";" not in rest and lang.pattern("meetings", "time_adverbial").search(tail)))
 
 
+def _resolve(art: Article, t: Trigger) -> Resolved:
+    """The trigger's date as bounds: a plan's year puts it on or after the
+    publication date, a meeting called off the nearer of the two readings."""
+    status = _status(art, t)
+    if status == "cancelled":
+        return resolve_nearest(t.date, t.sentence.dates, art.body_ref, art.doc.published)
+    return resolve(t.date, t.sentence.dates, art.body_ref, art.doc.published, status == "planned")
+
+
 def _announced(art: Article, t: Trigger) -> bool:
     """A plan stated right before the trigger, in the same clause (a phrase of
     ``[meetings] planned``): "will hold the next talks" is another meeting than the
@@ -258,6 +273,10 @@ def _status(art: Article, t: Trigger) -> str:
     phrases of ``[meetings] planned`` and ``cancelled``."""
     s = t.sentence
     lo = max(s.start, t.start - 40)
+    # "In November we will receive a delegation of ... for annual talks": a plan stated
+    # earlier in the trigger's clause
+    breaks = [s.start + m.end() for m in re.finditer(r"[,;:]", art.folded[s.start:t.start])]
+    lo = min(lo, max([s.start, t.start - PLAN_CLAUSE_WINDOW, *breaks]))
     hi = t.date.start if t.date and t.date.start > t.end else t.end
     window = art.folded[lo:hi]
     # a cancellation is often told after the date: "..., expected on 28/10/2025 in ..., has been postponed"
@@ -303,7 +322,7 @@ def _group_dated(art: Article, triggers: list[Trigger]) -> list[MeetingDraft]:
     bounds: dict[int, tuple] = {}
     for t in triggers:
         if t.date is not None:
-            r = resolve(t.date, t.sentence.dates, art.body_ref, art.doc.published, _status(art, t) in AHEAD)
+            r = _resolve(art, t)
             bounds[id(t)] = (r.start, r.end, t.date.text, t.date.precision)
     dated = sorted((t for t in triggers if t.date is not None), key=lambda t: (_RANK[t.date.precision], t.start))  # type: ignore[union-attr]
     for t in dated:
@@ -555,7 +574,7 @@ def extract_meetings(art: Article) -> tuple[list[dict], list[str]]:
         if parties is None:
             notes.append(f"meeting-like mention without a neighbour party: {art.text[s.start:s.end][:120]!r}")
             continue
-        resolved = resolve(anchor.date, s.dates, art.body_ref, art.doc.published, _status(art, anchor) in AHEAD)
+        resolved = _resolve(art, anchor)
         if anchor.date is not None and resolved.precision == "unknown":
             notes.append(f"{draft.kind} dated {anchor.date.text!r} but no year in the body: dates left unknown (curate if known)")
         elif anchor.date is None:

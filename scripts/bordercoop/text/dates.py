@@ -36,8 +36,10 @@ class DateExpr:
     weekday: int | None = None  # "on Monday" (0 = Monday): a day near the publication date
     year_offset: int | None = None  # "in June last year" (-1): relative to the publication year
     week_offset: int | None = None  # "last week" (-1): the calendar week relative to the publication week
+    day_offset: int | None = None  # "yesterday" (-1): the day relative to the publication date
     month_offset: int | None = None  # "early this month" (0): the month relative to the publication month
     past: bool = False  # "this past September": before the publication date, even for a plan
+    ahead: bool = False  # "the coming 5 September": on or after the publication date
 
     @property
     def year(self) -> int | None:
@@ -105,7 +107,7 @@ def _number(lang: Language, groups: dict[str, str | None], name: str) -> int | N
         return None
     if value.isdigit():
         return int(value)
-    return lang.section("dates")["months"][value.rstrip(".")]
+    return lang.section("dates")["months"][" ".join(value.rstrip(".").split())]
 
 
 def _expr(lang: Language, form: DateForm, m: re.Match[str], text: str) -> DateExpr | None:
@@ -115,6 +117,8 @@ def _expr(lang: Language, form: DateForm, m: re.Match[str], text: str) -> DateEx
     g = m.groupdict()
     names = form.regex.groupindex
     d1, m1, y1 = (_number(lang, g, n) for n in ("d1", "m1", "y1"))
+    if m1 is None and g.get("m1w"):  # a month written as a word
+        m1 = _number(lang, g, "m1w")
     d2 = _number(lang, g, "d2") if "d2" in names else d1
     m2 = _number(lang, g, "m2") if "m2" in names else m1
     y2 = _number(lang, g, "y2") if "y2" in names else y1
@@ -132,18 +136,19 @@ def _expr(lang: Language, form: DateForm, m: re.Match[str], text: str) -> DateEx
     if d1 is not None and d2 is not None and ((form.order == "strict" and d1 >= d2) or (form.order == "not_after" and d1 > d2)):
         return None
     spec = lang.section("dates")
-    weekday = spec["weekdays"][g["weekday"]] if g.get("weekday") else None
+    day_name = g.get("weekday") or g.get("weekday_last")
+    weekday = spec["weekdays"][day_name] if day_name else None
     offsets = {name: _relative(lang, name)[" ".join(g[name].split())] if g.get(name) else None
-               for name in ("relative_year", "relative_week", "relative_month")}
+               for name in ("relative_year", "relative_week", "relative_month", "relative_day")}
     if offsets["relative_month"] is not None:
         precision = "month"
-    elif d1 is not None or weekday is not None or offsets["relative_week"] is not None:
+    elif d1 is not None or weekday is not None or offsets["relative_week"] is not None or offsets["relative_day"] is not None:
         precision = "day"
     else:
         precision = "month" if m1 is not None else "year"
     return DateExpr(m.start(), m.end(), text[m.start():m.end()], y1, m1, d1, y2, m2, d2, precision,
                     weekday=weekday, year_offset=offsets["relative_year"], week_offset=offsets["relative_week"],
-                    month_offset=offsets["relative_month"])
+                    month_offset=offsets["relative_month"], day_offset=offsets["relative_day"])
 
 
 @cache
@@ -154,9 +159,10 @@ def _relative(lang: Language, group: str) -> dict[str, int]:
 
 
 @cache
-def _past_after(lang: Language) -> re.Pattern[str]:
-    """Right after a date, a word saying it has passed (``[dates] past_after``)."""
-    words = lang.words("dates", "past_after")
+def _marker_after(lang: Language, key: str) -> re.Pattern[str]:
+    """Right after a date, a word saying it has passed (``[dates] past_after``) or
+    is still to come (``ahead_after``)."""
+    words = lang.words("dates", key)
     return re.compile(rf"\s*(?:{lang.alternation(words)})(?!\w)" if words else r"(?!)")
 
 
@@ -216,8 +222,10 @@ def find_dates(lang: Language, text: str, folded: str, start: int, end: int) -> 
             continue
         if _until_now(lang).match(folded, expr.end, end):
             expr = DateExpr(**{**expr.__dict__, "until_now": True})
-        if _past_after(lang).match(folded, expr.end, end):
+        if _marker_after(lang, "past_after").match(folded, expr.end, end):
             expr = DateExpr(**{**expr.__dict__, "past": True})
+        elif _marker_after(lang, "ahead_after").match(folded, expr.end, end):
+            expr = DateExpr(**{**expr.__dict__, "ahead": True})
         chosen.append(expr)
         taken_until = expr.end
     return chosen
@@ -336,12 +344,32 @@ def _weekday(expr: DateExpr, published: dt.date | None, after: bool) -> Resolved
     return Resolved(day, day, "day", "inferred", f"published {published.isoformat()}")
 
 
+def _day_of_month(expr: DateExpr, published: dt.date | None, after: bool) -> Resolved:
+    """"On the 12th": the latest such day on or before the publication date (for a
+    plan, ``after``, the earliest on or after it)."""
+    if published is None or expr.day1 is None:
+        return Resolved(None, None, "unknown", "", "")
+    index = published.year * 12 + published.month - 1
+    for _ in range(3):
+        year, month = divmod(index, 12)
+        if expr.day1 <= calendar.monthrange(year, month + 1)[1]:
+            day = dt.date(year, month + 1, expr.day1)
+            if (day >= published) if after else (day <= published):
+                return Resolved(day, day, "day", "inferred", f"published {published.isoformat()}")
+        index += 1 if after else -1
+    return Resolved(None, None, "unknown", "", "")
+
+
 def _relative_span(expr: DateExpr, published: dt.date | None) -> Resolved:
-    """"last week" is the calendar week (Monday to Sunday) before the publication
-    week; "this month" the publication month; unknown without a publication date."""
+    """"yesterday" is the day before the publication date; "last week" the calendar
+    week (Monday to Sunday) before the publication week; "this month" the
+    publication month; unknown without a publication date."""
     if published is None:
         return Resolved(None, None, "unknown", "", "")
     evidence = f"published {published.isoformat()}"
+    if expr.day_offset is not None:
+        day = published + dt.timedelta(days=expr.day_offset)
+        return Resolved(day, day, "day", "inferred", evidence)
     if expr.week_offset is not None:
         monday = published - dt.timedelta(days=published.weekday()) + dt.timedelta(weeks=expr.week_offset)
         return Resolved(monday, monday + dt.timedelta(days=6), "day", "inferred", evidence)
@@ -364,6 +392,18 @@ def _relative_year(expr: DateExpr, body_ref: DateExpr | None, published: dt.date
     return Resolved(start, end, expr.precision, "inferred", evidence)
 
 
+def resolve_nearest(expr: DateExpr | None, sentence_dates: list[DateExpr], body_ref: DateExpr | None,
+                    published: dt.date | None) -> Resolved:
+    """For a meeting called off, which may be told before or after its day: of
+    the readings on or before and on or after the publication date, the one
+    nearer to it."""
+    before = resolve(expr, sentence_dates, body_ref, published, after=False)
+    ahead = resolve(expr, sentence_dates, body_ref, published, after=True)
+    if published is None or before.start is None or ahead.start is None:
+        return before if before.start is not None else ahead
+    return min((before, ahead), key=lambda r: abs((r.start - published).days))  # type: ignore[operator]
+
+
 def resolve(expr: DateExpr | None, sentence_dates: list[DateExpr], body_ref: DateExpr | None,
             published: dt.date | None = None, after: bool = False) -> Resolved:
     """Bounds for ``expr``; the year comes from the expression itself (stated),
@@ -373,11 +413,13 @@ def resolve(expr: DateExpr | None, sentence_dates: list[DateExpr], body_ref: Dat
     relative weeks, months and years are counted from the publication date."""
     if expr is None:
         return Resolved(None, None, "unknown", "", "")
-    after = after and not expr.past
+    after = (after or expr.ahead) and not expr.past
     if expr.weekday is not None:
         return _weekday(expr, published, after)
-    if expr.week_offset is not None or expr.month_offset is not None:
+    if expr.week_offset is not None or expr.month_offset is not None or expr.day_offset is not None:
         return _relative_span(expr, published)
+    if expr.day1 is not None and expr.month1 is None:
+        return _day_of_month(expr, published, after)
     if expr.year_offset is not None and not expr.has_year:
         return _relative_year(expr, body_ref, published)
     if expr.has_year:
