@@ -13,7 +13,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bordercoop.pipeline import main  # noqa: E402
-
 if __name__ == "__main__":
+    try:
+        from bordercoop.pipeline import main
+    except KeyboardInterrupt:  # Ctrl-C while the libraries load: nothing was done yet
+        print("build interrupted (SIGINT) while starting: nothing was written", file=sys.stderr)
+        sys.exit(130)
     sys.exit(main())
