@@ -43,7 +43,7 @@ from bordercoop.stages.publish import write_staging
 from bordercoop.stages.report import write_report
 from bordercoop.stages.sources import SourcesError
 from bordercoop.stages.validate import Issue, ValidationFailed, check_package, check_tables
-from bordercoop.transaction import STAGING_PREFIX, JournalError, commit, locked
+from bordercoop.transaction import STAGING_PREFIX, JournalError, commit, locked, signals_deferred
 
 # Below this many documents a process pool costs more than it saves.
 POOL_MIN_DOCUMENTS = 64
@@ -317,15 +317,18 @@ def _unpublished(out: Path) -> tuple[str, ...]:
 
 def _publish_and_commit(state: PipelineState, out: Path, timings: dict[str, float]) -> BuildResult:
     """Stage the package and the report, check them, then publish them in one transaction."""
-    state.staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out))
+    state.staging = None
     try:
+        with signals_deferred():  # a Ctrl-C right after the folder is made still removes it
+            state.staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out))
         timings.update(run_stages(state, ("publish", "frictionless")))
         result = _result(state, timings)
         write_report(result.facts, result.ingested, result.curation_notes, state.staging / "build" / "extraction_report.csv",
                      left_out=result.left_out)
         commit(state.staging, out, exclude=_unpublished(out))
     finally:
-        shutil.rmtree(state.staging, ignore_errors=True)
+        if state.staging is not None:
+            shutil.rmtree(state.staging, ignore_errors=True)
     return result
 
 

@@ -106,15 +106,17 @@ def descriptor_problems(out: Path) -> list[str]:
 
 
 def classify(out: Path, refs: dict[str, dict[str, str | None]]) -> tuple[str, list[str]]:
-    """Which version ``out`` holds (A, B, pending or neither) and what is wrong."""
+    """Which version ``out`` holds (A, B, pending or neither) and what is wrong. A
+    file one version lacks (an article copy) is expected absent in that version."""
     files = sorted({f for ref in refs.values() for f in ref})
+    versions = {name: {f: ref.get(f) for f in files} for name, ref in refs.items()}
     now = digest(out, files)
-    problems = [f"{f} is missing" for f, h in now.items() if h is None]
+    problems = [f"{f} is missing" for f in files if now[f] is None and all(v[f] for v in versions.values())]
     if (out / JOURNAL).exists():
-        problems += [f"{f} is neither version" for f in files if now[f] not in {ref[f] for ref in refs.values()}]
+        problems += [f"{f} is neither version" for f in files if now[f] not in {v[f] for v in versions.values()}]
         return "pending", problems
-    for name, ref in refs.items():
-        if now == ref:
+    for name, version in versions.items():
+        if now == version:
             return name, problems + descriptor_problems(out)
     return "neither", problems + ["the package equals neither version and no publication is pending"]
 
