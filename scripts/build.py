@@ -14,9 +14,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 if __name__ == "__main__":
-    try:
-        from bordercoop.pipeline import main
-    except KeyboardInterrupt:  # Ctrl-C while the libraries load: nothing was done yet
-        print("build interrupted (SIGINT) while starting: nothing was written", file=sys.stderr)
-        sys.exit(130)
+    from bordercoop import interrupt  # no third-party import: quick
+
+    interrupt.install()  # a Ctrl-C from here on stops the build at a checkpoint, never with a traceback
+    from bordercoop.pipeline import main
+
     sys.exit(main())

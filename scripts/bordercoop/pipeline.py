@@ -29,7 +29,9 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bordercoop import interrupt
 from bordercoop.files import Busy
+from bordercoop.interrupt import Interrupted
 from bordercoop.paths import ROOT, SEEDS
 from bordercoop.schema import SCHEMA_DIR
 from bordercoop.stages.assemble import Tables, assemble
@@ -43,7 +45,7 @@ from bordercoop.stages.publish import write_staging
 from bordercoop.stages.report import write_report
 from bordercoop.stages.sources import SourcesError
 from bordercoop.stages.validate import Issue, ValidationFailed, check_package, check_tables
-from bordercoop.transaction import STAGING_PREFIX, JournalError, commit, locked, signals_deferred
+from bordercoop.transaction import STAGING_PREFIX, JournalError, commit, locked
 
 # Below this many documents a process pool costs more than it saves.
 POOL_MIN_DOCUMENTS = 64
@@ -100,11 +102,16 @@ def _extract_one(doc: Document) -> DocumentFacts | ExtractionError:
         return ExtractionError(f"extraction failed: {type(exc).__name__}: {exc}")
 
 
+def _checked(function: Callable[[Document], DocumentFacts | ExtractionError], doc: Document) -> DocumentFacts | ExtractionError:
+    interrupt.checkpoint()  # a Ctrl-C stops a long extraction between two articles
+    return function(doc)
+
+
 def extract_all(documents: list[Document], jobs: int) -> list[DocumentFacts | ExtractionError]:
     """Facts of every document (or why its extraction failed), in document order:
     the same list (and so the same bytes downstream) whatever the number of processes."""
     if jobs <= 1 or len(documents) < POOL_MIN_DOCUMENTS:
-        return [_extract_one(d) for d in documents]
+        return [_checked(_extract_one, d) for d in documents]
     chunk = max(1, len(documents) // (jobs * 8))
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         return list(pool.map(_extract_one, documents, chunksize=chunk))
@@ -218,6 +225,7 @@ def run_stages(state: PipelineState, names: tuple[str, ...] | None = None,
         if names is not None and name not in names:
             continue
         t0 = time.perf_counter()
+        interrupt.checkpoint()
         try:
             if around is None:
                 STAGES[name](state)
@@ -276,14 +284,6 @@ class EmptyPackage(RuntimeError):
     """The build would publish no document; the message says what was given."""
 
 
-class Interrupted(BaseException):
-    """SIGTERM or SIGHUP, raised like KeyboardInterrupt so clean-ups run."""
-
-    def __init__(self, signum: int) -> None:
-        super().__init__(signal.Signals(signum).name)
-        self.signum = signum
-
-
 def _published_documents(out: Path) -> int | None:
     """Documents in the package now in ``out`` (None if there is none)."""
     try:
@@ -319,12 +319,13 @@ def _publish_and_commit(state: PipelineState, out: Path, timings: dict[str, floa
     """Stage the package and the report, check them, then publish them in one transaction."""
     state.staging = None
     try:
-        with signals_deferred():  # a Ctrl-C right after the folder is made still removes it
+        with interrupt.deferred():  # a Ctrl-C right after the folder is made still removes it
             state.staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out))
         timings.update(run_stages(state, ("publish", "frictionless")))
         result = _result(state, timings)
         write_report(result.facts, result.ingested, result.curation_notes, state.staging / "build" / "extraction_report.csv",
                      left_out=result.left_out)
+        interrupt.checkpoint()  # the last moment the old package can simply stay
         commit(state.staging, out, exclude=_unpublished(out))
     finally:
         if state.staging is not None:
@@ -349,10 +350,6 @@ def build(seeds: Path, out: Path, quiet: bool = False, jobs: int | None = None, 
         print(f"built {out / 'datapackage.json'}: {counts}")
         print("stage seconds: " + ", ".join(f"{k}={v:.2f}" for k, v in timings.items()))
     return result
-
-
-def _raise_interrupted(signum: int, _frame: object) -> None:
-    raise Interrupted(signum)
 
 
 def _interrupted(signum: int, out: Path) -> int:
@@ -408,16 +405,18 @@ def _run(args: argparse.Namespace, out: Path) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    handlers = {sig: signal.signal(sig, _raise_interrupted) for sig in (signal.SIGTERM, signal.SIGHUP)}
+    """The command line; Ctrl-C, SIGTERM and SIGHUP stop it at the next checkpoint
+    (``interrupt.py``) with a message and exit 128 + the signal's number."""
     out = ROOT
-    try:
-        args = _parser().parse_args(argv)
-        out = args.out if args.out is not None else ROOT
-        return _run(args, out)
-    except KeyboardInterrupt:
-        return _interrupted(signal.SIGINT, out)
-    except Interrupted as exc:
-        return _interrupted(exc.signum, out)
-    finally:
-        for sig, handler in handlers.items():
-            signal.signal(sig, handler)
+    with interrupt.cooperative():
+        try:
+            interrupt.checkpoint()  # a Ctrl-C while the libraries loaded
+            args = _parser().parse_args(argv)
+            out = args.out if args.out is not None else ROOT
+            code = _run(args, out)
+            interrupt.checkpoint()  # a Ctrl-C after the commit: the new package is complete
+            return code
+        except KeyboardInterrupt:
+            return _interrupted(signal.SIGINT, out)
+        except Interrupted as exc:
+            return _interrupted(exc.signum, out)

@@ -11,7 +11,7 @@ file fsynced), then ``commit``:
    the old one or the new one, complete; never missing;
 3. removes the journal, then the staging folder.
 
-SIGINT, SIGTERM and SIGHUP are held back during 1-3, so only SIGKILL (or a power
+SIGINT, SIGTERM and SIGHUP are held back during 1-3 (``interrupt.deferred``), so only SIGKILL (or a power
 cut) can stop a publication half-way. ``recover``, run under the lock before a build
 (or any other writer) does anything else, completes a publication whose journal is
 on disk and deletes staging folders that never got one (the old package was not
@@ -23,42 +23,22 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import signal
 import sys
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from bordercoop.files import atomic_write, exclusive, fsync_dir, is_temp
+from bordercoop.interrupt import deferred
 
 JOURNAL = ".publish-journal.json"
 STAGING_PREFIX = ".build-"
 LEGACY_BACKUP_SUFFIX = ".old"  # backups of the swap used before the journal
 DESCRIPTOR = "datapackage.json"
-DEFERRED_SIGNALS = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
 
 
 class JournalError(RuntimeError):
     """An interrupted publication that cannot be completed; the message says why."""
-
-
-@contextmanager
-def signals_deferred() -> Iterator[None]:
-    """Hold SIGINT, SIGTERM and SIGHUP until the block is done, then deliver them.
-    (Swapping the handlers, not the signal mask: any thread may receive a signal.)"""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    caught: list[int] = []
-    previous = {sig: signal.signal(sig, lambda signum, _frame: caught.append(signum)) for sig in DEFERRED_SIGNALS}
-    try:
-        yield
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, signal.SIG_DFL if handler is None else handler)
-        for sig in dict.fromkeys(caught):
-            signal.raise_signal(sig)
 
 
 def staged_files(staging: Path, exclude: tuple[str, ...] = ()) -> list[str]:
@@ -81,7 +61,7 @@ def commit(staging: Path, out: Path, exclude: tuple[str, ...] = ()) -> None:
     relative path in ``out``; folders named in ``exclude`` are left unpublished."""
     files = staged_files(staging, exclude)
     journal = {"staging": staging.name, "files": files, "remove": stale_files(out, files)}
-    with signals_deferred():
+    with deferred():
         atomic_write(out / JOURNAL, json.dumps(journal, indent=1) + "\n")
         roll_forward(out, journal)
 
@@ -152,7 +132,7 @@ def recover(out: Path) -> list[str]:
     notes = []
     if (out / JOURNAL).exists():
         journal = _load_journal(out / JOURNAL)
-        with signals_deferred():
+        with deferred():
             roll_forward(out, journal)
         notes.append(f"completed the publication an interrupted build left in {out}")
     leftovers = sorted(p for p in out.glob(STAGING_PREFIX + "*") if p.is_dir())

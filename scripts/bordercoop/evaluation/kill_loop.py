@@ -169,7 +169,7 @@ def after_kill(outcome: Outcome, proc: subprocess.Popen, stderr: str, out: Path,
     if outcome.state == "neither":
         outcome.problems.append("after the kill: neither version")
     if "Traceback" in stderr:
-        outcome.problems.append("traceback: " + stderr.strip().splitlines()[-1])
+        outcome.problems.append("traceback: " + " / ".join(stderr.strip().splitlines()[-4:]))
 
 
 def after_rerun(outcome: Outcome, seeds: Path, out: Path, refs: dict) -> None:
