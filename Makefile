@@ -53,6 +53,11 @@ lint: $(STAMP)
 test: $(STAMP) lint
 	$(PY) -m pytest -q
 
+# Kill 200 builds at random instants; the package must survive every one (README: Reliability).
+.PHONY: stress
+stress: $(STAMP)
+	$(PY) scripts/stress_kill.py --iterations 200
+
 # Re-pin every dependency from pyproject.toml in a scratch venv.
 lock:
 	rm -rf /tmp/lock-venv && $(PYTHON) -m venv /tmp/lock-venv

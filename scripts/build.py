@@ -13,7 +13,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bordercoop.pipeline import main  # noqa: E402
-
 if __name__ == "__main__":
+    from bordercoop import interrupt  # no third-party import: quick
+
+    interrupt.install()  # a Ctrl-C from here on stops the build at a checkpoint, never with a traceback
+    from bordercoop.pipeline import main
+
     sys.exit(main())

@@ -26,7 +26,6 @@ from __future__ import annotations
 import argparse
 import csv
 import hashlib
-import os
 import sys
 from pathlib import Path
 
@@ -34,6 +33,7 @@ import duckdb
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from bordercoop.files import Busy, atomic_path  # noqa: E402
 from bordercoop.paths import REFERENCE, ROOT  # noqa: E402
 from bordercoop.queries import SQL_DIR, VIEWS_DIR, load_queries  # noqa: E402
 from bordercoop.schema import (  # noqa: E402
@@ -49,6 +49,7 @@ from bordercoop.schema import (  # noqa: E402
     sql_name,
 )
 from bordercoop.stages.ingest import read_seed_text  # noqa: E402
+from bordercoop.transaction import JournalError, locked  # noqa: E402
 
 DB_PATH = Path("build") / "border.duckdb"
 PARQUET_DIR = Path("build") / "parquet"
@@ -254,17 +255,13 @@ def connect(root: Path | str = ROOT) -> duckdb.DuckDBPyConnection:
 def write_database(root: Path, db_path: Path = DB_PATH, with_text: bool = True) -> Path:
     """(Re)create the database file at ``db_path`` (relative to ``root``) atomically."""
     target = Path(root).resolve() / db_path
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    staging.unlink(missing_ok=True)
-    try:
-        with duckdb.connect(str(staging), config={"storage_compatibility_version": STORAGE_VERSION}) as con:
-            fill(con, Path(root), with_text)
-            con.execute("CHECKPOINT")
-        os.replace(staging, target)
-    finally:
-        staging.unlink(missing_ok=True)
-        staging.with_name(staging.name + ".wal").unlink(missing_ok=True)
+    with atomic_path(target) as staging:
+        try:
+            with duckdb.connect(str(staging), config={"storage_compatibility_version": STORAGE_VERSION}) as con:
+                fill(con, Path(root), with_text)
+                con.execute("CHECKPOINT")
+        finally:
+            staging.with_name(staging.name + ".wal").unlink(missing_ok=True)
     return target
 
 
@@ -279,14 +276,11 @@ def write_parquet(root: Path, out_dir: Path = PARQUET_DIR) -> list[Path]:
         con.execute("SET threads = 1")  # one writer: row groups in one order, the same bytes every run
         for table, path in paths.items():
             target = target_dir / f"{table}.parquet"
-            staging = target.with_name(f".{target.name}.{os.getpid()}.tmp")
             try:
-                con.execute(f"COPY (SELECT * FROM {read_csv_sql(table, path)}) TO {sql_literal(str(staging))} (FORMAT parquet)")
-                os.replace(staging, target)
+                with atomic_path(target) as staging:
+                    con.execute(f"COPY (SELECT * FROM {read_csv_sql(table, path)}) TO {sql_literal(str(staging))} (FORMAT parquet)")
             except duckdb.Error as exc:
                 raise PackageFileError(f"{shown(root, path)}: cannot write {shown(root, target)}: {exc}") from exc
-            finally:
-                staging.unlink(missing_ok=True)
             written.append(target)
     for stale in sorted(set(target_dir.glob("*.parquet")) - set(written)):
         stale.unlink()
@@ -301,10 +295,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--without-articles", action="store_true", help="leave the articles table empty (no publishers' texts in the file)")
     args = parser.parse_args(argv)
     try:
-        target = write_database(args.root, args.db, with_text=not args.without_articles)
-        parquet = write_parquet(args.root, args.parquet)
+        with locked(args.root):  # no build replaces the CSVs while they are read
+            target = write_database(args.root, args.db, with_text=not args.without_articles)
+            parquet = write_parquet(args.root, args.parquet)
     except PackageFileError as exc:
         print(f"error: {exc}\n{args.db} and {args.parquet}/ were left as they were", file=sys.stderr)
+        return 1
+    except (Busy, JournalError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
         return 1
     with duckdb.connect(str(target), read_only=True) as con:
         for table in (*TABLES, ARTICLES):

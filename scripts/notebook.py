@@ -33,7 +33,12 @@ from nbclient import NotebookClient
 from nbconvert import HTMLExporter
 from nbformat import NotebookNode
 
-ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bordercoop.files import Busy, atomic_write  # noqa: E402
+from bordercoop.paths import ROOT  # noqa: E402
+from bordercoop.transaction import JournalError, locked  # noqa: E402
+
 NOTEBOOK = ROOT / "analysis.ipynb"
 REPORT = ROOT / "build" / "report.html"
 KERNEL_NAME = "python3"
@@ -134,9 +139,13 @@ def render_html(nb: NotebookNode, out: Path = REPORT) -> Path:
         exclude_output_prompt=True,
     )
     body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": REPORT_TITLE}})
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(body, encoding="utf-8")
-    return out
+    return atomic_write(out, body)
+
+
+def write_outputs(nb: NotebookNode, nb_path: Path, report: Path) -> Path:
+    """Replace the notebook and its HTML report, each in one atomic step."""
+    atomic_write(nb_path, dumps(nb))
+    return render_html(nb, report)
 
 
 def check(nb_path: Path = NOTEBOOK, package: Path = ROOT) -> int:
@@ -165,10 +174,14 @@ def run(package: Path) -> int:
               f"scripts/build.py --seeds ARTICLES --out {package}", file=sys.stderr)
         return 2
     started = time.monotonic()
-    nb = execute(NOTEBOOK, package)
     target = package / NOTEBOOK.name
-    target.write_text(dumps(nb), encoding="utf-8")
-    report = render_html(nb, package / REPORT.relative_to(ROOT))
+    try:
+        with locked(package):  # no build replaces the data while the notebook reads it
+            nb = execute(NOTEBOOK, package)
+            report = write_outputs(nb, target, package / REPORT.relative_to(ROOT))
+    except (Busy, JournalError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     print(f"executed {NOTEBOOK.name} on {package} in {time.monotonic() - started:.1f} s; wrote {target} and {report}")
     return 0
 

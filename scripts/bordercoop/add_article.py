@@ -18,12 +18,11 @@ import argparse
 import csv
 import hashlib
 import io
-import os
 import sys
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from bordercoop.files import atomic_write
 from bordercoop.paths import SEEDS
 from bordercoop.stages.ingest import SeedError, document_id_for, ingest, read_seed, read_seed_bytes, seed_rules
 from bordercoop.stages.sources import SOURCES_FILE, Source, SourcesError, row_source, sources_schema
@@ -44,21 +43,6 @@ class Added:
 
 def _text_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write ``data`` to a temporary file beside ``path``, then rename it into
-    place: a reader finds the old file or the new one, never half of one."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _seed_name(source: Path, name: str | None) -> str:
@@ -119,8 +103,8 @@ def add_article(source: Path, seeds: Path = SEEDS, url: str = "", publisher: str
     missing = [c for c in row if c not in header]
     if missing:
         raise AddError(f"{sources_path}: header lacks the columns {', '.join(missing)}")
-    write_atomically(seeds / file_name, reading.text.encode("utf-8"))
-    write_atomically(sources_path, _sources_bytes(header, [*rows, row]))
+    atomic_write(seeds / file_name, reading.text.encode("utf-8"))
+    atomic_write(sources_path, _sources_bytes(header, [*rows, row]))
     doc = next(d for d in ingest(seeds).documents if d.document_id == document_id)
     return Added(seeds / file_name, document_id, doc.title, len(doc.body), row)
 

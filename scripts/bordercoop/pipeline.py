@@ -4,8 +4,9 @@
 
 Each stage is a function of a ``PipelineState`` that reads what earlier stages
 left there and adds its own output. ``build`` runs them into a staging folder
-and swaps the result into place only if every check has passed, so a failed
-build leaves the old package untouched.
+and publishes the result only if every check has passed, in one transaction
+(``transaction.py``): a failed or interrupted build leaves the old package, and
+the next run completes a publication that a kill stopped half-way.
 
 An article whose extraction fails or whose facts fail a check is left out (its
 reasons, naming the file, go to stderr and the extraction report) and the rest
@@ -16,8 +17,10 @@ gazetteer, curation or bounds file) always fail the build.
 from __future__ import annotations
 
 import argparse
+import csv
 import os
 import shutil
+import signal
 import sys
 import tempfile
 import time
@@ -26,7 +29,11 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bordercoop import interrupt
+from bordercoop.files import Busy
+from bordercoop.interrupt import Interrupted
 from bordercoop.paths import ROOT, SEEDS
+from bordercoop.schema import SCHEMA_DIR
 from bordercoop.stages.assemble import Tables, assemble
 from bordercoop.stages.bounds import BOUNDS_PATH, LOOKED_LIKE_A_FACT, BoundsError, apply_bounds, load_bounds
 from bordercoop.stages.curate import CURATION_PATH, Curation, CurationError, apply_curation, load_curation
@@ -34,10 +41,11 @@ from bordercoop.stages.events import add_events
 from bordercoop.stages.extract import DocumentFacts, extract_document
 from bordercoop.stages.ingest import ARTICLE_COPIES, Document, IngestError, IngestResult, ingest
 from bordercoop.stages.isolate import ArticlesRejected, LeftOut, articles_left_out, attribute
-from bordercoop.stages.publish import swap_into_place, write_staging
+from bordercoop.stages.publish import write_staging
 from bordercoop.stages.report import write_report
 from bordercoop.stages.sources import SourcesError
 from bordercoop.stages.validate import Issue, ValidationFailed, check_package, check_tables
+from bordercoop.transaction import STAGING_PREFIX, JournalError, commit, locked
 
 # Below this many documents a process pool costs more than it saves.
 POOL_MIN_DOCUMENTS = 64
@@ -94,11 +102,16 @@ def _extract_one(doc: Document) -> DocumentFacts | ExtractionError:
         return ExtractionError(f"extraction failed: {type(exc).__name__}: {exc}")
 
 
+def _checked(function: Callable[[Document], DocumentFacts | ExtractionError], doc: Document) -> DocumentFacts | ExtractionError:
+    interrupt.checkpoint()  # a Ctrl-C stops a long extraction between two articles
+    return function(doc)
+
+
 def extract_all(documents: list[Document], jobs: int) -> list[DocumentFacts | ExtractionError]:
     """Facts of every document (or why its extraction failed), in document order:
     the same list (and so the same bytes downstream) whatever the number of processes."""
     if jobs <= 1 or len(documents) < POOL_MIN_DOCUMENTS:
-        return [_extract_one(d) for d in documents]
+        return [_checked(_extract_one, d) for d in documents]
     chunk = max(1, len(documents) // (jobs * 8))
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         return list(pool.map(_extract_one, documents, chunksize=chunk))
@@ -212,6 +225,7 @@ def run_stages(state: PipelineState, names: tuple[str, ...] | None = None,
         if names is not None and name not in names:
             continue
         t0 = time.perf_counter()
+        interrupt.checkpoint()
         try:
             if around is None:
                 STAGES[name](state)
@@ -266,21 +280,70 @@ def _tell(state: PipelineState) -> None:
             print(f"left out of the package: {reason}", file=sys.stderr)
 
 
-def build(seeds: Path, out: Path, quiet: bool = False, jobs: int | None = None, strict: bool = False) -> BuildResult:
-    started = time.perf_counter()
-    state = PipelineState(seeds, out, jobs=default_jobs() if jobs is None else jobs, strict=strict)
-    timings = run_stages(state, CHECKED_STAGES)
-    out.mkdir(parents=True, exist_ok=True)
-    _tell(state)
-    state.staging = Path(tempfile.mkdtemp(prefix=".build-", dir=out))
+class EmptyPackage(RuntimeError):
+    """The build would publish no document; the message says what was given."""
+
+
+def _published_documents(out: Path) -> int | None:
+    """Documents in the package now in ``out`` (None if there is none)."""
     try:
+        with open(out / "data" / "documents.csv", encoding="utf-8", newline="") as fh:
+            return sum(1 for _ in csv.DictReader(fh))
+    except (OSError, csv.Error, UnicodeDecodeError):
+        return None
+
+
+def check_document_count(state: PipelineState, allow_empty: bool) -> None:
+    """Say so when fewer documents will be published than were given or than the
+    package in the folder has; refuse an empty package unless ``allow_empty``."""
+    given = len(state.ingested.documents) + len(state.ingested.skipped)
+    kept = len(state.tables.get("documents", []))
+    if kept < given:
+        print(f"warning: {kept} of the {given} article files in {state.seeds} will be published "
+              f"({given - kept} left out, each named above)", file=sys.stderr)
+    before = _published_documents(state.package_root)
+    if before is not None and kept < before:
+        print(f"warning: the package in {state.package_root} has {before} documents; the new one has {kept}", file=sys.stderr)
+    if kept == 0 and not allow_empty:
+        found = f"{given} file(s) given, none readable as an article" if given else "no article files found"
+        raise EmptyPackage(f"no document to publish from {state.seeds} ({found}); "
+                           "refusing to publish an empty package (rerun with --allow-empty to publish one)")
+
+
+def _unpublished(out: Path) -> tuple[str, ...]:
+    """Staged folders not to publish: the schemas, when ``out`` is where they live."""
+    return ("schemas",) if (out / "schemas").resolve() == SCHEMA_DIR.resolve() else ()
+
+
+def _publish_and_commit(state: PipelineState, out: Path, timings: dict[str, float]) -> BuildResult:
+    """Stage the package and the report, check them, then publish them in one transaction."""
+    state.staging = None
+    try:
+        with interrupt.deferred():  # a Ctrl-C right after the folder is made still removes it
+            state.staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out))
         timings.update(run_stages(state, ("publish", "frictionless")))
-        swap_into_place(state.staging, out)
+        result = _result(state, timings)
+        write_report(result.facts, result.ingested, result.curation_notes, state.staging / "build" / "extraction_report.csv",
+                     left_out=result.left_out)
+        interrupt.checkpoint()  # the last moment the old package can simply stay
+        commit(state.staging, out, exclude=_unpublished(out))
     finally:
-        shutil.rmtree(state.staging, ignore_errors=True)
-    result = _result(state, timings)
-    write_report(result.facts, result.ingested, result.curation_notes, out / "build" / "extraction_report.csv",
-                 left_out=result.left_out)
+        if state.staging is not None:
+            shutil.rmtree(state.staging, ignore_errors=True)
+    return result
+
+
+def build(seeds: Path, out: Path, quiet: bool = False, jobs: int | None = None, strict: bool = False,
+          allow_empty: bool = False, wait: bool = False) -> BuildResult:
+    """Build ``seeds`` into ``out`` holding ``out``'s lock (``wait`` for it, else fail
+    with ``Busy``); first completes or removes what an interrupted build left."""
+    started = time.perf_counter()
+    with locked(out, wait=wait):
+        state = PipelineState(seeds, out, jobs=default_jobs() if jobs is None else jobs, strict=strict)
+        timings = run_stages(state, CHECKED_STAGES)
+        _tell(state)
+        check_document_count(state, allow_empty)
+        result = _publish_and_commit(state, out, timings)
     timings["total"] = time.perf_counter() - started
     if not quiet:
         counts = ", ".join(f"{t}={len(rows)}" for t, rows in result.tables.items())
@@ -289,21 +352,31 @@ def build(seeds: Path, out: Path, quiet: bool = False, jobs: int | None = None, 
     return result
 
 
-def main(argv: list[str] | None = None) -> int:
+def _interrupted(signum: int, out: Path) -> int:
+    print(f"build interrupted ({signal.Signals(signum).name}): {out} holds a complete package, the previous one "
+          "or, if it was already published, the new one", file=sys.stderr)
+    return 128 + signum
+
+
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seeds", type=Path, default=SEEDS, help="folder of article .txt files")
     parser.add_argument("--out", type=Path, default=None, help="package folder to write (default: the repository)")
     parser.add_argument("--jobs", type=int, default=None, help="extraction processes (default: all cores)")
     parser.add_argument("--strict", action="store_true",
                         help="fail when an article fails a check, instead of leaving it out and building the rest")
+    parser.add_argument("--allow-empty", action="store_true", help="publish a package without documents if no article is readable")
+    parser.add_argument("--wait", action="store_true", help="wait for another build into the same folder instead of failing")
     parser.add_argument("--quiet", action="store_true")
     proof = parser.add_mutually_exclusive_group()
     proof.add_argument("--verify", action="store_true",
                        help="rebuild into a temporary folder and compare with the package in --out; write nothing")
     proof.add_argument("--check", action="store_true",
                        help="Frictionless and the project's checks on the package in --out, without rebuilding")
-    args = parser.parse_args(argv)
-    out = args.out if args.out is not None else ROOT
+    return parser
+
+
+def _run(args: argparse.Namespace, out: Path) -> int:
     if args.check:
         from bordercoop.verify import run_check  # verify runs this module's stages
 
@@ -320,8 +393,30 @@ def main(argv: list[str] | None = None) -> int:
               "copy the articles elsewhere first (--verify may read them in place)", file=sys.stderr)
         return 2
     try:
-        build(args.seeds, out, quiet=args.quiet, jobs=args.jobs, strict=args.strict)
-    except (ValidationFailed, CurationError, ExtractionError, SourcesError, IngestError, BoundsError, ArticlesRejected) as exc:
+        build(args.seeds, out, quiet=args.quiet, jobs=args.jobs, strict=args.strict, allow_empty=args.allow_empty, wait=args.wait)
+    except (ValidationFailed, CurationError, ExtractionError, SourcesError, IngestError, BoundsError, ArticlesRejected,
+            EmptyPackage) as exc:
         print(f"build failed; nothing was written to {out}:\n{exc}", file=sys.stderr)
         return 1
+    except (Busy, JournalError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """The command line; Ctrl-C, SIGTERM and SIGHUP stop it at the next checkpoint
+    (``interrupt.py``) with a message and exit 128 + the signal's number."""
+    out = ROOT
+    with interrupt.cooperative():
+        try:
+            interrupt.checkpoint()  # a Ctrl-C while the libraries loaded
+            args = _parser().parse_args(argv)
+            out = args.out if args.out is not None else ROOT
+            code = _run(args, out)
+            interrupt.checkpoint()  # a Ctrl-C after the commit: the new package is complete
+            return code
+        except KeyboardInterrupt:
+            return _interrupted(signal.SIGINT, out)
+        except Interrupted as exc:
+            return _interrupted(exc.signum, out)

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from bordercoop.checks import Issue, csv_line
+from bordercoop.files import atomic_write
 from bordercoop.paths import ROOT
 from bordercoop.pipeline import CHECKED_STAGES, ExtractionError, PipelineState, run_stages
 from bordercoop.schema import SCHEMA_DIR, TABLES, load_schema
@@ -311,7 +312,7 @@ def _committed_schemas(package: Path, rebuilt: Path) -> tuple[list[str], dict[st
         if blob is None:
             target.unlink(missing_ok=True)  # reported: no committed file
         else:
-            target.write_bytes(blob)
+            atomic_write(target, blob)
     return ([f"schemas/ is the build's own source: compared with the {COMMITTED} version"],
             {f"schemas/{n}": COMMITTED for n in names})
 

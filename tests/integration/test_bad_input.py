@@ -131,9 +131,13 @@ def test_article_without_border_facts(root, tmp_path) -> None:
     assert _report(out)[0]["status"] == "no border facts"
 
 
-def test_empty_seed_folder_builds_an_empty_valid_package(root, tmp_path) -> None:
+def test_empty_seed_folder_is_refused_unless_allowed(root, tmp_path) -> None:
     (tmp_path / "seeds").mkdir()
-    result = _build(root, tmp_path / "seeds", tmp_path / "out")
+    refused = _build(root, tmp_path / "seeds", tmp_path / "out")
+    assert refused.returncode == 1 and "refusing to publish an empty package" in refused.stderr
+    assert not (tmp_path / "out" / "datapackage.json").exists()
+    result = subprocess.run([sys.executable, str(root / "scripts" / "build.py"), "--seeds", str(tmp_path / "seeds"),
+                             "--out", str(tmp_path / "out"), "--quiet", "--allow-empty"], capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stderr
     assert _table(tmp_path / "out", "documents") == []
     assert len(_table(tmp_path / "out", "provinces")) > 100

@@ -1,5 +1,5 @@
-"""Stage 7, publish: write the CSVs and ``datapackage.json`` into a staging folder,
-then swap them into place only after every check passed.
+"""Stage 7, publish: write the CSVs and ``datapackage.json`` into a staging folder;
+``bordercoop.transaction.commit`` publishes them only after every check passed.
 
 ``datapackage.json`` follows Data Package v2: an ``id``, contributors with
 ``roles``, resources pointing at ``data/*.csv`` and ``schemas/*.schema.json`` with
@@ -14,11 +14,10 @@ import csv
 import hashlib
 import io
 import json
-import os
-import shutil
 import tomllib
 from pathlib import Path
 
+from bordercoop.files import atomic_write
 from bordercoop.paths import REFERENCE as REFERENCE_DIR
 from bordercoop.schema import SCHEMA_DIR, TABLES, field_names, load_schema
 from bordercoop.stages.assemble import Tables
@@ -93,44 +92,14 @@ def descriptor(tables: Tables, blobs: dict[str, bytes]) -> dict:
 def write_staging(tables: Tables, staging: Path, articles: dict[str, Path] | None = None) -> Path:
     """Write ``staging/data/*.csv``, ``staging/schemas/`` and
     ``staging/datapackage.json``, and copy ``articles`` (package path -> file
-    outside the package) into the package; returns the descriptor path."""
-    (staging / "data").mkdir(parents=True, exist_ok=True)
+    outside the package) into the package, each file fsynced; returns the
+    descriptor path. ``bordercoop.transaction.commit`` then publishes them."""
     blobs = {t: csv_bytes(t, tables[t]) for t in TABLES}
     for table, blob in blobs.items():
-        (staging / "data" / f"{table}.csv").write_bytes(blob)
+        atomic_write(staging / "data" / f"{table}.csv", blob)
     for inside, source in sorted((articles or {}).items()):
-        (staging / inside).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source, staging / inside)
-    shutil.copytree(SCHEMA_DIR, staging / "schemas", dirs_exist_ok=True)
-    path = staging / "datapackage.json"
+        atomic_write(staging / inside, source.read_bytes())
+    for schema in sorted(p for p in SCHEMA_DIR.iterdir() if p.is_file()):
+        atomic_write(staging / "schemas" / schema.name, schema.read_bytes())
     text = json.dumps(descriptor(tables, blobs), ensure_ascii=False, indent=2) + "\n"
-    path.write_bytes(text.encode("utf-8"))
-    return path
-
-
-def swap_into_place(staging: Path, out: Path) -> None:
-    """Replace ``out/data`` and ``out/datapackage.json`` with the staged ones. The
-    old ones are moved aside first and restored if anything fails."""
-    out.mkdir(parents=True, exist_ok=True)
-    backup = staging.parent / (staging.name + ".old")
-    if backup.exists():
-        shutil.rmtree(backup)
-    backup.mkdir()
-    moved: list[tuple[Path, Path]] = []
-    try:
-        for name in ("data", "datapackage.json"):
-            if (out / name).exists():
-                os.replace(out / name, backup / name)
-                moved.append((backup / name, out / name))
-        os.replace(staging / "data", out / "data")
-        os.replace(staging / "datapackage.json", out / "datapackage.json")
-        if not (out / "schemas").resolve() == SCHEMA_DIR.resolve():
-            shutil.copytree(staging / "schemas", out / "schemas", dirs_exist_ok=True)
-    except BaseException:
-        for src, dst in moved:
-            if dst.exists():
-                shutil.rmtree(dst) if dst.is_dir() else dst.unlink()
-            os.replace(src, dst)
-        raise
-    finally:
-        shutil.rmtree(backup, ignore_errors=True)
+    return atomic_write(staging / "datapackage.json", text)

@@ -7,10 +7,12 @@ curator knows where to look."""
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Sequence
 from pathlib import Path
 
 from bordercoop.facts import REPORTED_TABLES, SOURCE_TABLES
+from bordercoop.files import atomic_write
 from bordercoop.stages.extract import DocumentFacts
 from bordercoop.stages.ingest import IngestResult
 from bordercoop.stages.isolate import LeftOut
@@ -34,7 +36,6 @@ def _document_row(f: DocumentFacts, unsourced: set[str]) -> dict[str, object]:
 
 def write_report(facts: list[DocumentFacts], ingested: IngestResult, curation_notes: list[str], path: Path,
                  left_out: Sequence[LeftOut] = ()) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
     unsourced = set(ingested.unsourced)
     rows = [_document_row(f, unsourced) for f in facts]
     for shown, reason in ingested.skipped:
@@ -45,7 +46,8 @@ def write_report(facts: list[DocumentFacts], ingested: IngestResult, curation_no
         rows.append({"document_id": item.document_id, "path": item.path, "status": "left out", "detail": " | ".join(item.reasons)})
     for note in curation_notes:
         rows.append({"document_id": "", "path": "", "status": "curation", "detail": note})
-    with open(path, "w", encoding="utf-8", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=REPORT_FIELDS, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=REPORT_FIELDS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    atomic_write(path, buffer.getvalue())
