@@ -89,6 +89,11 @@ def find_triggers(art: Article) -> list[Trigger]:
                 t.definite = False
             if t.date is None and anchored(art.lang, "meetings", "habitual", "any").search(art.folded, s.start, t.start):
                 t.definite = False
+        if any(t.date is not None for t in here):
+            # "paid an official visit ... late last month, during which he held talks": the
+            # other meetings of a dated meeting's sentence are specific too
+            for t in here:
+                t.definite = t.definite or not anchored(art.lang, "meetings", "habitual", "any").search(art.folded, s.start, t.start)
         found.extend(t for t in here if t.definite)
     return found
 
@@ -343,17 +348,22 @@ def _join_undated(art: Article, drafts: list[MeetingDraft], triggers: list[Trigg
     "other" session joins any meeting: it is usually a session of the article's
     main event), unless it announces a new one, which joins a planned meeting or
     makes one. A planned mention with no meeting of its family joins a planned
-    meeting of any kind (the talks of a planned exchange programme)."""
+    meeting of any kind (the talks of a planned exchange programme), and any
+    other a dated meeting of its own sentence (talks held during a visit)."""
     undated = sorted((t for t in triggers if t.date is None), key=lambda t: (t.sentence.is_caption, t.start))
     for t in undated:
         # an "other" session joins a meeting of another kind only when that one is held
-        family = [d for d in drafts if FAMILY[d.kind] == FAMILY[t.kind]
+        family = [d for d in drafts if any(FAMILY[m.kind] == FAMILY[t.kind] for m in d.mentions)
                   or (FAMILY[t.kind] == "other" and _status(art, d.anchor) != "planned")]
         if _announced(art, t):
             family = [d for d in family if _status(art, d.anchor) == "planned"]
         if not family and _status(art, t) == "planned":
             # "the venue where the talks will take place": a part of the planned programme
             family = [d for d in drafts if _status(art, d.anchor) == "planned"]
+        if not family:
+            # "paid an official visit ... late last month, during which he held talks": a part
+            # of the dated meeting of its own sentence
+            family = [d for d in drafts if d.anchor.sentence is t.sentence and d.anchor.date is not None]
         if family:
             family[0].mentions.append(t)
         else:
