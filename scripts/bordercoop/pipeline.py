@@ -360,7 +360,7 @@ def _interrupted(signum: int, out: Path) -> int:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--seeds", type=Path, default=SEEDS, help="folder of article .txt files")
+    parser.add_argument("--seeds", type=Path, default=SEEDS, help="folder of articles (.txt, .html, .htm) and an optional sources.csv")
     parser.add_argument("--out", type=Path, default=None, help="package folder to write (default: the repository)")
     parser.add_argument("--jobs", type=int, default=None, help="extraction processes (default: all cores)")
     parser.add_argument("--strict", action="store_true",
