@@ -13,11 +13,13 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cache
 
 import pandas as pd
 
 from bordercoop.checks import Issue, csv_line
 from bordercoop.facts.base import DocumentFacts, FactType
+from bordercoop.lang import Language
 from bordercoop.text.article import Article, Sentence
 from bordercoop.text.numbers import parse_number, sign_before
 from bordercoop.text.phrases import cue
@@ -68,11 +70,11 @@ def _local_subject_before(art: Article, s: Sentence, units: list[Mention], pos: 
     """True when, in the same ";"-part of the sentence, a unit with a verb of
     having (``local_verb``) comes before ``pos`` and Vietnam is not named after it
     (a country pair would make it the national border)."""
-    part_start = max(s.start, art.folded.rfind(";", s.start, pos) + 1)
+    part_start = art.part_start(s, pos)
     lead = art.lang.pattern("border_lengths", "lead")
     while part_start > s.start and lead.match(art.folded[part_start:pos].lstrip()):
         # "...; of which the section with Laos ...": a breakdown of the part before
-        part_start = max(s.start, art.folded.rfind(";", s.start, part_start - 1) + 1)
+        part_start = art.part_start(s, part_start - 1)
     local_verb = art.lang.pattern("border_lengths", "local_verb")
     subjects = [u for u in units if part_start <= u.start < pos and local_verb.match(art.folded, u.end, u.end + 60)]
     if not subjects:
@@ -116,23 +118,26 @@ def _segment(art: Article, clause: str) -> str | None:
     return None
 
 
+@cache
+def _qualifier_regex(lang: Language) -> re.Pattern[str]:
+    """A qualifier (``[border_lengths] qualifiers``, longest first) ending the
+    folded text it is searched in."""
+    alternation = lang.alternation(lang.words("border_lengths", "qualifiers"))
+    return re.compile(rf"(?<!\w)(?:{alternation})$" if alternation else r"(?!)")
+
+
 def _without_qualifier(art: Article, clause: str) -> str:
     """The clause before a figure without its closing qualifier ("is about ")."""
     stripped = clause.rstrip()
-    for q in sorted(art.lang.words("border_lengths", "qualifiers"), key=len, reverse=True):
-        folded = art.lang.fold(q)
-        if re.search(rf"(?<!\w){re.escape(folded)}$", stripped):
-            return stripped[:-len(folded)]
-    return clause
+    m = _qualifier_regex(art.lang).search(stripped)
+    return stripped[:m.start()] if m else clause
 
 
 def _qualifier(art: Article, clause_start: int, pos: int) -> str:
     """"about", "nearly", "more than"... written right before the figure."""
     before = art.folded[clause_start:pos].rstrip()
-    for q in sorted(art.lang.words("border_lengths", "qualifiers"), key=len, reverse=True):
-        if re.search(rf"(?<!\w){re.escape(art.lang.fold(q))}$", before):
-            return art.text[clause_start + len(before) - len(q):clause_start + len(before)]
-    return ""
+    m = _qualifier_regex(art.lang).search(before)
+    return art.text[clause_start + m.start():clause_start + len(before)] if m else ""
 
 
 def _evidence_start(art: Article, clause_start: int, pos: int) -> int:

@@ -130,7 +130,7 @@ def _single(art: Article, s: Sentence) -> re.Match[str] | None:
     single``): not after a habit, plan or aim (``not_single``) since the last ";",
     nor right after ``not_single_right_before`` ("to conduct a joint patrol")."""
     for m in art.lang.pattern("patrols", "single").finditer(art.folded, s.start, s.end):
-        clause = art.folded[max(s.start, art.folded.rfind(";", s.start, m.start()) + 1):m.start()]
+        clause = art.folded[art.part_start(s, m.start()):m.start()]
         if _cue(art, "not_single").search(clause):
             continue
         if anchored(art.lang, "patrols", "not_single_right_before", "end").search(art.folded[max(s.start, m.start() - SINGLE_RIGHT_BEFORE):m.start()]):
@@ -166,7 +166,7 @@ def _segments(art: Article, s: Sentence, trig_pos: list[int], people: list[re.Ma
 def _partner(art: Article, s: Sentence, seg: Segment, anchor: int, notes: list[str]) -> str | None:
     """The neighbour of a joint patrol, or None (with a note) when the clause names
     no partner across the border, a domestic one, or no neighbour at all."""
-    clause = art.folded[max(s.start, art.folded.rfind(";", s.start, anchor) + 1):seg.end]
+    clause = art.folded[art.part_start(s, anchor):seg.end]
     if not _cue(art, "bilateral").search(clause) or _cue(art, "unilateral").search(clause):
         notes.append(f"patrol figures without a bilateral partner (or with a domestic one), not recorded: {art.text[anchor:seg.end][:100]!r}")
         return None
@@ -208,7 +208,7 @@ def _segment_level(art: Article, s: Sentence, seg: Segment, segments: list[Segme
         return level
     # the units doing the patrol are usually named before the count
     prev_end = max([g.count.end() for g in segments if g.count is not None and g.count.end() <= seg.start] or [s.start])
-    clause_start = max(prev_end, art.folded.rfind(";", s.start, seg.start) + 1)
+    clause_start = max(prev_end, art.part_start(s, seg.start))
     return _level(art, art.folded[clause_start:seg.end], seg.start - clause_start)
 
 
@@ -233,7 +233,8 @@ def _patrol_row(art: Article, s: Sentence, seg: Segment, segments: list[Segment]
     person = _personnel(art, seg, people, notes)
     if seg.count is None and person is None and seg.single is None:
         return None
-    period = _period(art, s, seg.count is None and seg.single is not None)
+    implied = seg.count is None and seg.single is not None
+    period = _period(art, s, implied)
     resolved = resolve(period, s.dates, art.body_ref, art.doc.published)
     period_end = resolved.end
     if period is not None and period.until_now:
@@ -241,7 +242,6 @@ def _patrol_row(art: Article, s: Sentence, seg: Segment, segments: list[Segment]
         meeting_end = main_meeting["date_end"] if main_meeting else None
         period_end = meeting_end if meeting_end and resolved.start and meeting_end >= resolved.start else None
     ev_start, ev_end = _evidence(art, s, seg, segments, person)
-    implied = seg.count is None and seg.single is not None
     first = seg.count or seg.single or person
     return {
         "anchor": first.start(),  # type: ignore[union-attr]
@@ -343,15 +343,18 @@ def extract(art: Article, facts: DocumentFacts) -> None:
         })
 
 
+def _comparable(p: dict) -> tuple:
+    """A patrol as evaluation compares it; ``count_implied`` may be left out of an
+    expected entry when false."""
+    return (p["country_b"], p["level"], p["patrol_count"], p.get("count_implied", False), p["personnel"], p["personnel_scope"])
+
+
 def compare(facts: DocumentFacts) -> set:
-    return {(p["country_b"], p["level"], p["patrol_count"], p["count_implied"], p["personnel"], p["personnel_scope"])
-            for p in facts.table("patrols")}
+    return {_comparable(p) for p in facts.table("patrols")}
 
 
 def expected(entry: dict) -> set:
-    """Expected patrols of a test set; ``count_implied`` may be left out when false."""
-    return {(p["country_b"], p["level"], p["patrol_count"], p.get("count_implied", False), p["personnel"], p["personnel_scope"])
-            for p in entry["patrols"]}
+    return {_comparable(p) for p in entry["patrols"]}
 
 
 FACT = FactType(

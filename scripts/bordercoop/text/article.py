@@ -67,6 +67,10 @@ class Article:
             raise ValueError(pos)
         return s
 
+    def part_start(self, s: Sentence, pos: int) -> int:
+        """Where the ";"-separated part of sentence ``s`` that holds ``pos`` starts."""
+        return max(s.start, self.folded.rfind(";", s.start, pos) + 1)
+
     def mentions_both_sides(self, s: Sentence, start: int | None = None, end: int | None = None, words: str = "both") -> bool:
         """The sentence (or its part from ``start`` to ``end``) speaks of both sides
         (``[sides] both``, or the stricter list ``words``) or names Vietnam and a

@@ -59,6 +59,14 @@ class Resolved:
     year_evidence: str
 
 
+UNKNOWN = Resolved(None, None, "unknown", "", "")
+
+
+def _published_evidence(published: dt.date) -> str:
+    """The year evidence of a date counted from the publication date."""
+    return f"published {published.isoformat()}"
+
+
 @dataclass(frozen=True)
 class DateForm:
     """One entry of ``[[dates.forms]]``: a regex with named groups."""
@@ -323,7 +331,7 @@ def _year_source(expr: DateExpr, sentence_dates: list[DateExpr], body_ref: DateE
     """(basis, year, evidence) for an expression without a year: the publication
     date, else the nearest year in the same sentence, else the body's year."""
     if published is not None:
-        return "inferred", _year_from_publication(expr, published, after), f"published {published.isoformat()}"
+        return "inferred", _year_from_publication(expr, published, after), _published_evidence(published)
     same = [d for d in sentence_dates if d.has_year and d is not expr and not d.anniversary]
     if same:
         nearest = min(same, key=lambda d: abs(d.start - expr.start))
@@ -338,26 +346,26 @@ def _weekday(expr: DateExpr, published: dt.date | None, after: bool) -> Resolved
     publication date (for a plan, ``after``, the earliest on or after it);
     unknown without a publication date."""
     if published is None or expr.weekday is None:
-        return Resolved(None, None, "unknown", "", "")
+        return UNKNOWN
     shift = (expr.weekday - published.weekday()) % 7 if after else -((published.weekday() - expr.weekday) % 7)
     day = published + dt.timedelta(days=shift)
-    return Resolved(day, day, "day", "inferred", f"published {published.isoformat()}")
+    return Resolved(day, day, "day", "inferred", _published_evidence(published))
 
 
 def _day_of_month(expr: DateExpr, published: dt.date | None, after: bool) -> Resolved:
     """"On the 12th": the latest such day on or before the publication date (for a
     plan, ``after``, the earliest on or after it)."""
     if published is None or expr.day1 is None:
-        return Resolved(None, None, "unknown", "", "")
+        return UNKNOWN
     index = published.year * 12 + published.month - 1
     for _ in range(3):
         year, month = divmod(index, 12)
         if expr.day1 <= calendar.monthrange(year, month + 1)[1]:
             day = dt.date(year, month + 1, expr.day1)
             if (day >= published) if after else (day <= published):
-                return Resolved(day, day, "day", "inferred", f"published {published.isoformat()}")
+                return Resolved(day, day, "day", "inferred", _published_evidence(published))
         index += 1 if after else -1
-    return Resolved(None, None, "unknown", "", "")
+    return UNKNOWN
 
 
 def _relative_span(expr: DateExpr, published: dt.date | None) -> Resolved:
@@ -365,8 +373,8 @@ def _relative_span(expr: DateExpr, published: dt.date | None) -> Resolved:
     week (Monday to Sunday) before the publication week; "this month" the
     publication month; unknown without a publication date."""
     if published is None:
-        return Resolved(None, None, "unknown", "", "")
-    evidence = f"published {published.isoformat()}"
+        return UNKNOWN
+    evidence = _published_evidence(published)
     if expr.day_offset is not None:
         day = published + dt.timedelta(days=expr.day_offset)
         return Resolved(day, day, "day", "inferred", evidence)
@@ -383,11 +391,11 @@ def _relative_year(expr: DateExpr, body_ref: DateExpr | None, published: dt.date
     """A month of "last year", "this year", "next year": the year is counted from
     the publication year, else from the body's year."""
     if published is not None:
-        base, evidence = published.year, f"published {published.isoformat()}"
+        base, evidence = published.year, _published_evidence(published)
     elif body_ref is not None and body_ref.year is not None:
         base, evidence = body_ref.year, body_ref.text
     else:
-        return Resolved(None, None, "unknown", "", "")
+        return UNKNOWN
     start, end = _bounds(expr, base + (expr.year_offset or 0))
     return Resolved(start, end, expr.precision, "inferred", evidence)
 
@@ -412,7 +420,7 @@ def resolve(expr: DateExpr | None, sentence_dates: list[DateExpr], body_ref: Dat
     in the same sentence (stated), else ``body_ref`` (inferred). Weekdays,
     relative weeks, months and years are counted from the publication date."""
     if expr is None:
-        return Resolved(None, None, "unknown", "", "")
+        return UNKNOWN
     after = (after or expr.ahead) and not expr.past
     if expr.weekday is not None:
         return _weekday(expr, published, after)
@@ -426,13 +434,13 @@ def resolve(expr: DateExpr | None, sentence_dates: list[DateExpr], body_ref: Dat
         try:
             start, end = _bounds(expr, expr.year or 0)
         except ValueError:
-            return Resolved(None, None, "unknown", "", "")
+            return UNKNOWN
         return Resolved(start, end, expr.precision, "stated", "")
     basis, year, evidence = _year_source(expr, sentence_dates, body_ref, published, after)
     if year is None:
-        return Resolved(None, None, "unknown", "", "")
+        return UNKNOWN
     try:
         start, end = _bounds(expr, year)
     except ValueError:  # 29/2 in a non-leap year
-        return Resolved(None, None, "unknown", "", "")
+        return UNKNOWN
     return Resolved(start, end, expr.precision, basis, evidence)
