@@ -71,31 +71,38 @@ def find_triggers(art: Article) -> list[Trigger]:
         here = [Trigger(kind, a, b, s) for a, b, kind in _trigger_index(art.lang).find_all(art.folded, s.start, s.end)]
         here = [t for t in here if not anchored(art.lang, "meetings", "blocked_before", "end").search(art.folded[max(s.start, t.start - 25):t.start])]
         here = _merge_listed(art, here)
-        _assign_dates(art, s, here)
+        usable = _event_dates(art, s)
+        _assign_dates(art, s, here, usable)
         _same_occasion(art, s, here, last_day)
-        last_day = next((d for d in reversed(s.dates) if d.precision in {"day", "month"} and not d.anniversary and not d.until_now
-                         and not is_document_date(art.lang, art.folded, d)), last_day)
+        last_day = next((d for d in reversed(usable) if d.precision in {"day", "month"}), last_day)
+        dated_sentence = any(t.date is not None for t in here)
         for t in here:
-            before = art.folded[max(s.start, t.start - 25):t.start]
-            after = art.folded[t.end:min(s.end, t.end + 25)]
-            pointed = bool(anchored(art.lang, "meetings", "definite_before", "end").search(before))
-            t.definite = bool(
-                t.date is not None
-                or pointed
-                or anchored(art.lang, "meetings", "definite_after", "start").match(" " + after.lstrip(" "))
-                or t.start == s.start
-            )
-            if t.date is None and not pointed and anchored(art.lang, "meetings", "generic_sentence", "any").search(art.folded, s.start, t.start):
-                t.definite = False
-            if t.date is None and anchored(art.lang, "meetings", "habitual", "any").search(art.folded, s.start, t.start):
-                t.definite = False
-        if any(t.date is not None for t in here):
-            # "paid an official visit ... late last month, during which he held talks": the
-            # other meetings of a dated meeting's sentence are specific too
-            for t in here:
-                t.definite = t.definite or not anchored(art.lang, "meetings", "habitual", "any").search(art.folded, s.start, t.start)
+            t.definite = _is_definite(art, s, t, dated_sentence)
         found.extend(t for t in here if t.definite)
     return found
+
+
+def _is_definite(art: Article, s: Sentence, t: Trigger, dated_sentence: bool) -> bool:
+    """A trigger is a specific meeting when it has a date, is pointed to ("at the
+    talks"), is followed by a ``definite_after`` phrase or opens its sentence;
+    not when undated in a generic sentence or after a habit. In a sentence with
+    a dated meeting ("paid an official visit ... late last month, during which
+    he held talks") every trigger but a habitual one is specific."""
+    before = art.folded[max(s.start, t.start - 25):t.start]
+    after = art.folded[t.end:min(s.end, t.end + 25)]
+    pointed = bool(anchored(art.lang, "meetings", "definite_before", "end").search(before))
+    habitual = bool(anchored(art.lang, "meetings", "habitual", "any").search(art.folded, s.start, t.start))
+    definite = bool(
+        t.date is not None
+        or pointed
+        or anchored(art.lang, "meetings", "definite_after", "start").match(" " + after.lstrip(" "))
+        or t.start == s.start
+    )
+    if t.date is None and not pointed and anchored(art.lang, "meetings", "generic_sentence", "any").search(art.folded, s.start, t.start):
+        definite = False
+    if t.date is None and habitual:
+        definite = False
+    return definite or (dated_sentence and not habitual)
 
 
 def _opening(art: Article, s: Sentence) -> int:
@@ -137,14 +144,19 @@ def _merge_listed(art: Article, triggers: list[Trigger]) -> list[Trigger]:
     return merged
 
 
-def _assign_dates(art: Article, s: Sentence, triggers: list[Trigger]) -> None:
+def _event_dates(art: Article, s: Sentence) -> list[DateExpr]:
+    """The sentence's dates that can be an event's: not a span "until now", not
+    a commemorated date, not a treaty's or agreement's date ("signed on 18
+    November 2009")."""
+    return [d for d in s.dates if not d.until_now and not d.anniversary and not is_document_date(art.lang, art.folded, d)]
+
+
+def _assign_dates(art: Article, s: Sentence, triggers: list[Trigger], usable: list[DateExpr]) -> None:
     """Give each trigger the date written right after it (not a period that
     starts "since" it: ``[meetings] since``), else the date that opens the
     sentence (an afternoon date such as "9/12, ..."). A date serves one trigger
     only."""
     claimed: set[int] = set()
-    # a treaty's or agreement's date ("signed on 18 November 2009") is no event's date
-    usable = [d for d in s.dates if not d.until_now and not d.anniversary and not is_document_date(art.lang, art.folded, d)]
     for i, t in enumerate(triggers):
         limit = triggers[i + 1].start if i + 1 < len(triggers) else s.end
         setting = _as_setting(art, t)
