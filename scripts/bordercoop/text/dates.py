@@ -12,7 +12,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 from bordercoop.lang import Language
@@ -168,15 +168,10 @@ def _relative(lang: Language, group: str) -> dict[str, int]:
 
 @cache
 def _marker_after(lang: Language, key: str) -> re.Pattern[str]:
-    """Right after a date, a word saying it has passed (``[dates] past_after``) or
-    is still to come (``ahead_after``)."""
+    """Right after a date, words saying it has passed (``[dates] past_after``), is
+    still to come (``ahead_after``) or starts a span until now (``until_now``)."""
     words = lang.words("dates", key)
     return re.compile(rf"\s*(?:{lang.alternation(words)})(?!\w)" if words else r"(?!)")
-
-
-@cache
-def _until_now(lang: Language) -> re.Pattern[str]:
-    return re.compile(rf"\s*(?:{lang.alternation(lang.words('dates', 'until_now'))})(?!\w)")
 
 
 @cache
@@ -228,12 +223,12 @@ def find_dates(lang: Language, text: str, folded: str, start: int, end: int) -> 
     for s, _neg, _rank, expr in candidates:
         if s < taken_until:
             continue
-        if _until_now(lang).match(folded, expr.end, end):
-            expr = DateExpr(**{**expr.__dict__, "until_now": True})
+        if _marker_after(lang, "until_now").match(folded, expr.end, end):
+            expr = replace(expr, until_now=True)
         if _marker_after(lang, "past_after").match(folded, expr.end, end):
-            expr = DateExpr(**{**expr.__dict__, "past": True})
+            expr = replace(expr, past=True)
         elif _marker_after(lang, "ahead_after").match(folded, expr.end, end):
-            expr = DateExpr(**{**expr.__dict__, "ahead": True})
+            expr = replace(expr, ahead=True)
         chosen.append(expr)
         taken_until = expr.end
     return chosen
@@ -247,7 +242,7 @@ def _mark_commemorated(lang: Language, folded: str, d: DateExpr) -> DateExpr:
     if opening == -1 or folded[opening + 1:d.start].strip():
         return d
     if lang.pattern("dates", "commemoration").search(folded[max(0, opening - 150):opening + 1]):
-        return DateExpr(**{**d.__dict__, "anniversary": True})
+        return replace(d, anniversary=True)
     return d
 
 
